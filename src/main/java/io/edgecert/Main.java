@@ -1,0 +1,1 @@
+package io.edgecert; public class Main { public static void main(String[] a){} }

@@ -1,0 +1,16 @@
+package io.edgecert.certificates;
+
+/**
+ * Something worth knowing about accepted material (import-rules.md, after part A): reported on
+ * the result, never a reason to refuse.
+ */
+public record Warning(Code code, String message) {
+    public enum Code {
+        ChainReordered,
+        IntermediateExpired,
+        IntermediateExpiresBeforeLeaf,
+        ChainNotTrusted,
+        WeakSignatureAlgorithm,
+        WeakKey
+    }
+}
