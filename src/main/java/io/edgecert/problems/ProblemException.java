@@ -27,11 +27,16 @@ public class ProblemException extends RuntimeException {
         if (violations.isEmpty()) {
             throw new IllegalArgumentException("no violations");
         }
+        return of(violations.get(0).code().httpStatus(), violations);
+    }
+
+    /** Violations answered with one status whatever their codes (a job's items: always 400). */
+    public static ProblemException of(int status, List<Violation> violations) {
         Violation first = violations.get(0);
         String detail = violations.size() == 1
                 ? first.message()
                 : first.message() + " (and " + (violations.size() - 1) + " more problem(s), see errors)";
-        return new ProblemException(first.code().httpStatus(), first.code(), detail, violations);
+        return new ProblemException(status, first.code(), detail, violations);
     }
 
     public static ProblemException of(Violation violation) {

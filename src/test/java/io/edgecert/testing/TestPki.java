@@ -305,7 +305,7 @@ public final class TestPki {
         return switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
-            case "Ed25519" -> "Ed25519";
+            case "Ed25519", "EdDSA" -> "Ed25519";
             default -> throw new IllegalArgumentException(key.getAlgorithm());
         };
     }
@@ -350,6 +350,13 @@ public final class TestPki {
     /** Traditional OpenSSL form: "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC1). */
     public static String traditional(PrivateKey key) {
         try {
+            if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+                // As openssl writes it: SEC1 with the named curve inside (the JDK's PKCS#8 leaves it out).
+                var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+                var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
+                        info.getPrivateKeyAlgorithm().getParameters());
+                return write(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            }
             return write(new JcaMiscPEMGenerator(key).generate());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -360,6 +367,7 @@ public final class TestPki {
     public static String encryptedPkcs8(PrivateKey key, String password) {
         try {
             var enc = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
                     .setPassword(password.toCharArray()).build();
             return write(new JcaPKCS8Generator(key, enc).generate());
         } catch (Exception e) {
@@ -370,7 +378,7 @@ public final class TestPki {
     /** Legacy OpenSSL encryption: "Proc-Type: 4,ENCRYPTED" headers. */
     public static String legacyEncrypted(PrivateKey key, String password) {
         try {
-            var enc = new JcePEMEncryptorBuilder("AES-256-CBC").build(password.toCharArray());
+            var enc = new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(password.toCharArray());
             return write(new JcaMiscPEMGenerator(key, enc).generate());
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Edge benchmark (issue 3, "Speed"), edgecert and nginx side by side in one run, same machine,
+# same certificates, same load generators, same origin:
+#   - N distributions (default 10,000), each with its own certificate, half RSA-2048 half P-256;
+#   - start-up until every name is servable (edgecert: process start -> the last-created name is
+#     served with its own certificate; nginx: the same with N server blocks);
+#   - heap per loaded certificate when idle (edgecert, after GC: loaded vs an empty node);
+#   - full TLS handshakes/s, a new connection per handshake, names spread over all N, RSA and EC
+#     separately (bench/edge/handshakes.c, OpenSSL client, no resumption);
+#   - keep-alive HTTPS requests/s proxied to a local origin (wrk, same Host header for both);
+#   - API call that creates a distribution -> first successful handshake with its certificate.
+#
+#   bench/edge/run.sh            # N=10000 DURATION=15 (seconds per load run); needs nginx, wrk, gcc, libssl-dev
+#   SKIP_LOAD=1 EDGE_THREADS=2 bench/edge/run.sh   # reuse the last loaded data dir; edge event-loop threads
+#   EDGE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/edge.jfr,settings=profile"   # extra JVM options for edgecert
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${N:-10000}
+DURATION=${DURATION:-15}
+work=$PWD/target/bench-edge
+mkdir -p "$work"
+mvn_cmd=(mvn -q -o)
+command -v flock >/dev/null && mvn_cmd=(flock /tmp/edgecert-mvn.lock "${mvn_cmd[@]}")
+for tool in nginx wrk gcc; do command -v $tool >/dev/null || { echo "needs $tool (apt-get install -y nginx-light wrk gcc libssl-dev)"; exit 2; }; done
+[[ -f target/edgecert.jar && "${REBUILD:-0}" != 1 ]] || "${mvn_cmd[@]}" -DskipTests package
+"${mvn_cmd[@]}" test-compile
+"${mvn_cmd[@]}" dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" -Dmdep.includeScope=test
+cp="target/test-classes:target/classes:$(cat "$work/classpath.txt")"
+gcc -O2 -o "$work/handshakes" bench/edge/handshakes.c -lssl -lcrypto
+bench() { java -cp "$cp" io.edgecert.bench.EdgeBench "$@"; }
+
+if [[ ! -f "$work/certs/$((N-1)).pem" || -f "$work/certs/$N.pem" ]]; then
+  rm -rf "$work/certs"; bench prepare "$work" "$N"
+fi
+last=$((N-1)); last_name="d$last.bench.example"; last_fp=$(cat "$work/certs/$last.fp")
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -p "$work/nginx" -c nginx.conf -e stderr -s stop 2>/dev/null || true; nginx -p "$work/origin" -c origin.conf -e stderr -s stop 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "== origin (nginx, return 200) on 127.0.0.1:18080"
+mkdir -p "$work/origin/logs"
+cat > "$work/origin/origin.conf" <<CONF
+worker_processes 1; pid $work/origin/nginx.pid; error_log stderr error;
+events { worker_connections 4096; }
+http { access_log off; server { listen 127.0.0.1:18080 reuseport; keepalive_requests 100000;
+  location / { return 200 "ok from origin\n"; } } }
+CONF
+nginx -p "$work/origin" -c origin.conf -e stderr
+
+used_heap_kb() { jcmd "$1" GC.run >/dev/null; sleep 1; jstat -gc "$1" | awk 'NR==2 {printf "%d", $3+$4+$6+$8}'; }
+start_edgecert() { # data dir, api port, https port, http port
+  EDGECERT_DATA_DIR=$1 EDGECERT_API_PORT=$2 EDGECERT_EDGE_HTTPS_PORT=$3 EDGECERT_EDGE_HTTP_PORT=$4 \
+  EDGECERT_ADMIN_TOKEN=bench-token-0123456789 EDGECERT_MASTER_KEY=$master EDGECERT_EDGE_DOMAIN=edge.bench \
+  EDGECERT_TRUST_STORE=$work/root.pem EDGECERT_EDGE_THREADS=${EDGE_THREADS:-0} \
+    java -Xmx1g -XX:+UseParallelGC ${EDGE_JAVA_OPTS:-} -jar target/edgecert.jar serve > "$1.log" 2>&1 &
+  edgecert_pid=$!; pids+=("$edgecert_pid")
+}
+wait_healthz() { until curl -sf "http://127.0.0.1:$1/healthz" >/dev/null; do sleep 0.1; done; }
+# kept with the data so the loaded node can be restarted by hand for profiling
+[[ -f "$work/master.key" ]] || head -c 32 /dev/urandom | base64 > "$work/master.key"
+master=$(cat "$work/master.key")
+
+rm -rf "$work/empty"
+if [[ "${SKIP_LOAD:-0}" == 1 && -d "$work/data" ]]; then
+  echo "== edgecert: reusing the loaded data dir (SKIP_LOAD=1)"
+else
+  echo "== edgecert: loading $N certificates + distributions through one import job"
+  rm -rf "$work/data"
+  start_edgecert "$work/data" 18100 18443 18081; wait_healthz 18100
+  bench load "$work" http://127.0.0.1:18100 bench-token-0123456789 http://127.0.0.1:18080
+  kill "$edgecert_pid"; wait "$edgecert_pid" 2>/dev/null || true
+fi
+
+echo "== edgecert: start-up until every name is servable"
+# the waiting client starts first: its own JVM start-up must not compete with the server's
+served_after() { # port, then the command that starts the server
+  local port=$1; shift
+  rm -f "$work/start.ms"; bench wait-served "$port" "$last_name" "$last_fp" "$work/start.ms" > "$work/served.ms" &
+  local waiter=$!; sleep 2
+  date +%s%3N > "$work/start.ms"; "$@"
+  wait "$waiter"; cat "$work/served.ms"
+}
+served_after 18443 start_edgecert "$work/data" 18100 18443 18081 > "$work/edge-startup.txt"; main_pid=$edgecert_pid
+edge_startup=$(cat "$work/edge-startup.txt")
+wait_healthz 18100
+echo "edgecert start-up: ${edge_startup} ms"
+heap_loaded=$(used_heap_kb "$main_pid")
+"$work/handshakes" 127.0.0.1 18443 "$work/names.txt" $((DURATION * 2)) 2 > /dev/null   # touch every name: build its SSL context
+heap_contexts=$(used_heap_kb "$main_pid")
+contexts=$(curl -s http://127.0.0.1:18100/metrics | awk '/^edgecert_edge_ssl_contexts/ {printf "%d", $2}')
+start_edgecert "$work/empty" 18200 18543 18181; empty_pid=$edgecert_pid; wait_healthz 18200
+heap_empty=$(used_heap_kb "$empty_pid"); kill "$empty_pid"; wait "$empty_pid" 2>/dev/null || true
+per_cert_loaded=$(( (heap_loaded - heap_empty) * 1024 / N ))
+per_cert_contexts=$(( (heap_contexts - heap_empty) * 1024 / N ))
+echo "edgecert heap: empty ${heap_empty} KB, $N loaded ${heap_loaded} KB (${per_cert_loaded} B/cert), with $contexts SSL contexts built ${heap_contexts} KB (${per_cert_contexts} B/cert)"
+
+echo "== edgecert: handshakes/s and keep-alive proxied requests/s"
+edge_rsa=$("$work/handshakes" 127.0.0.1 18443 "$work/names-rsa.txt" "$DURATION" 2); echo "edgecert RSA-2048: $edge_rsa"
+edge_ec=$("$work/handshakes" 127.0.0.1 18443 "$work/names-ec.txt" "$DURATION" 2); echo "edgecert P-256:    $edge_ec"
+edge_wrk=$(wrk -t2 -c32 -d"${DURATION}s" -H "Host: d0.bench.example" https://127.0.0.1:18443/ | awk '/Requests\/sec/ {print $2}')
+echo "edgecert keep-alive proxied: $edge_wrk req/s"
+bench latency "$work" http://127.0.0.1:18100 bench-token-0123456789 18443 http://127.0.0.1:18080 50 | tee "$work/latency.txt"
+kill "$main_pid"; wait "$main_pid" 2>/dev/null || true
+
+echo "== nginx with $N server blocks"
+mkdir -p "$work/nginx/logs"
+{
+  echo "worker_processes 2; pid $work/nginx/nginx.pid; error_log stderr error; user root;"
+  echo "events { worker_connections 8192; }"
+  echo "http { access_log off; server_names_hash_max_size 65536; server_names_hash_bucket_size 128;"
+  echo "  upstream origin { server 127.0.0.1:18080; keepalive 64; }"
+  # nginx's own defaults for resumption (tickets on), as edgecert keeps BoringSSL's: the load
+  # generator never resumes, so both do full handshakes and both issue the tickets a client would keep
+  echo "  ssl_protocols TLSv1.2 TLSv1.3;"
+  echo "  proxy_http_version 1.1; proxy_set_header Connection \"\";"
+  echo "  server { listen 127.0.0.1:19443 ssl default_server; ssl_certificate $work/certs/0.pem; ssl_certificate_key $work/certs/0.key; location / { proxy_pass http://origin; } }"
+  for ((i = 0; i < N; i++)); do
+    echo "  server { listen 127.0.0.1:19443 ssl; server_name d$i.bench.example; ssl_certificate $work/certs/$i.pem; ssl_certificate_key $work/certs/$i.key; location / { proxy_pass http://origin; } }"
+  done
+  echo "}"
+} > "$work/nginx/nginx.conf"
+nginx_startup=$(served_after 19443 nginx -p "$work/nginx" -c nginx.conf -e stderr)
+echo "nginx start-up: ${nginx_startup} ms"
+"$work/handshakes" 127.0.0.1 19443 "$work/names.txt" 5 2 > /dev/null
+nginx_rsa=$("$work/handshakes" 127.0.0.1 19443 "$work/names-rsa.txt" "$DURATION" 2); echo "nginx RSA-2048: $nginx_rsa"
+nginx_ec=$("$work/handshakes" 127.0.0.1 19443 "$work/names-ec.txt" "$DURATION" 2); echo "nginx P-256:    $nginx_ec"
+nginx_wrk=$(wrk -t2 -c32 -d"${DURATION}s" -H "Host: d0.bench.example" https://127.0.0.1:19443/ | awk '/Requests\/sec/ {print $2}')
+echo "nginx keep-alive proxied: $nginx_wrk req/s"
+
+rate() { sed -E 's/.*rate=([0-9]+).*/\1/' <<< "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "== results (N=$N, ${DURATION}s per load run, $(nproc) cores shared by server and load generator)"
+printf "%-40s %14s %14s %8s\n" "" edgecert nginx ratio
+printf "%-40s %14s %14s %8s\n" "start-up until all names servable (ms)" "$edge_startup" "$nginx_startup" "$(ratio "$nginx_startup" "$edge_startup")x"
+printf "%-40s %14s %14s %8s\n" "full handshakes/s RSA-2048" "$(rate "$edge_rsa")" "$(rate "$nginx_rsa")" "$(ratio "$(rate "$edge_rsa")" "$(rate "$nginx_rsa")")"
+printf "%-40s %14s %14s %8s\n" "full handshakes/s P-256" "$(rate "$edge_ec")" "$(rate "$nginx_ec")" "$(ratio "$(rate "$edge_ec")" "$(rate "$nginx_ec")")"
+printf "%-40s %14s %14s %8s\n" "keep-alive proxied requests/s" "$edge_wrk" "$nginx_wrk" "$(ratio "$edge_wrk" "$nginx_wrk")"
+printf "%-40s %14s\n" "heap per certificate, loaded idle (B)" "$per_cert_loaded"
+printf "%-40s %14s\n" "heap per certificate, SSL context built (B)" "$per_cert_contexts"
+printf "%-40s %14s\n" "create -> first handshake" "$(sed -E 's/.*: //' "$work/latency.txt")"

@@ -1,0 +1,170 @@
+package io.edgecert;
+
+import io.edgecert.certificates.CertificateService;
+import io.edgecert.certificates.ChainAnalyzer;
+import io.edgecert.certificates.ImportRules;
+import io.edgecert.certificates.TrustStore;
+import io.edgecert.crypto.KeyCipher;
+import io.edgecert.crypto.MasterKey;
+import io.edgecert.store.Database;
+import io.edgecert.web.AdminToken;
+import io.edgecert.web.ApiServer;
+import io.edgecert.web.CertificateRoutes;
+import io.edgecert.web.JobRoutes;
+import io.edgecert.jobs.JobRunner;
+import io.edgecert.jobs.JobService;
+import io.edgecert.events.EventLog;
+import io.edgecert.events.Notifications;
+import io.edgecert.web.DistributionRoutes;
+import io.edgecert.distributions.DistributionService;
+import io.edgecert.distributions.EdgeDeployment;
+import io.edgecert.edge.CertificateSource;
+import io.edgecert.edge.EdgeRoute;
+import io.edgecert.edge.EdgeServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One running edgecert: wires the parts together in dependency order and closes them in reverse.
+ * {@code edgecert serve} runs one; tests start as many as they need.
+ */
+public final class EdgecertNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EdgecertNode.class);
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Database database;
+    private final CertificateService certificates;
+    private final ApiServer api;
+    private final DistributionService distributions;
+    private final EdgeDeployment edgeDeployment;
+    private final EdgeServer edgeServer;
+    private final JobService jobs;
+    private volatile List<EdgeRoute> servedRoutes = List.of();
+
+    private EdgecertNode(EdgecertConfig config) throws Exception {
+        Files.createDirectories(config.dataDir());
+        Clock clock = Clock.systemUTC();
+        MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), log::warn);
+        AdminToken adminToken = AdminToken.load(config.adminToken(), config.dataDir(), log::warn);
+
+        database = track(Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir()));
+        TrustStore trustStore = config.trustStorePem().map(TrustStore::fromPemFile).orElseGet(TrustStore::jdkDefault);
+        KeyCipher cipher = new KeyCipher(masterKey);
+        certificates = new CertificateService(database, new ImportRules(new ChainAnalyzer(trustStore), clock),
+                cipher, clock, config.maxCertificates());
+        String nodeId = NodeId.load(config.dataDir());
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        Gauge.builder("edgecert_certificates", certificates, CertificateService::recentCount)
+                .description("certificates stored").register(metrics);
+
+        distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
+        certificates.setUsage(distributions);
+        edgeServer = track(EdgeServer.start(config.edge(), new CertificateSource() {
+            @Override
+            public List<CertificateService.SealedMaterial> load(java.util.Collection<String> ids) {
+                return certificates.sealedMaterial(ids);
+            }
+
+            @Override
+            public CertificateService.ServingMaterial unseal(CertificateService.SealedMaterial sealed) {
+                return certificates.unseal(sealed);
+            }
+        }, metrics));
+        edgeDeployment = track(new EdgeDeployment(distributions, routes -> {
+            edgeServer.apply(routes);
+            servedRoutes = routes;
+        }, nodeId,
+                NodeId.hostName(), config.dbUrl(), config.dbUser(), config.dbPassword()).start());
+
+        jobs = new JobService(database, certificates, distributions, cipher, clock, config.maxJobItems());
+        EventLog events = new EventLog(clock);
+        if (config.jobWorkers() > 0) {
+            track(new JobRunner(database, jobs, certificates, distributions, cipher, events, clock, nodeId,
+                    Runtime.getRuntime().availableProcessors(), config.jobWorkers()).start());
+        } else {
+            // an API/console-only node: jobs submitted here wait for a node with workers
+            log.info("EDGECERT_JOB_WORKERS=0: this node runs no jobs");
+        }
+        JobRoutes jobRoutes = track(new JobRoutes(jobs));
+        Notifications notifications = track(Notifications.start(database, cipher, clock, metrics, config.notifications()));
+
+        io.edgecert.web.console.Console console = track(new io.edgecert.web.console.Console(database, certificates,
+                distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock));
+
+        api = track(new ApiServer(adminToken, database, metrics, List.of(
+                new CertificateRoutes(certificates, metrics),
+                new DistributionRoutes(distributions),
+                jobRoutes,
+                notifications.routes(),
+                console))
+                .start(config.apiBind(), config.apiPort()));
+        log.info("edgecert API on http://{}:{} (master key {}, trust store {} with {} roots)", config.apiBind(),
+                api.port(), masterKey.id(), trustStore.name(), trustStore.anchors().size());
+    }
+
+    public static EdgecertNode start(EdgecertConfig config) throws Exception {
+        return new EdgecertNode(config);
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public EdgeServer edge() {
+        return edgeServer;
+    }
+
+    public CertificateService certificates() {
+        return certificates;
+    }
+
+    public DistributionService distributions() {
+        return distributions;
+    }
+
+    /** What this node's edge was last told to serve. */
+    public List<EdgeRoute> servedRoutes() {
+        return servedRoutes;
+    }
+
+    public JobService jobs() {
+        return jobs;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("Error while stopping {}", closeables.get(i), e);
+            }
+        }
+    }
+}

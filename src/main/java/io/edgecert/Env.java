@@ -1,0 +1,66 @@
+package io.edgecert;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads typed settings from the environment map, turning bad values into messages that name the
+ * variable. Every settings record of a part reads through this, so messages stay alike.
+ */
+public record Env(Map<String, String> env) {
+    public Optional<String> get(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    public long number(String name, long min, long max, long defaultValue) {
+        return get(name).map(v -> {
+            try {
+                long n = Long.parseLong(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be a whole number between " + min + " and " + max + ", got '" + v + "'");
+        }).orElse(defaultValue);
+    }
+
+    public boolean flag(String name, boolean defaultValue) {
+        return get(name).map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        }).orElse(defaultValue);
+    }
+
+    /** An ISO-8601 duration (PT12H, P1D, PT0.5S) or a number of seconds. */
+    public Duration duration(String name, Duration defaultValue) {
+        return get(name).map(v -> {
+            Duration d;
+            try {
+                d = v.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
+            } catch (DateTimeParseException | NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT30S, or a number of seconds, got '" + v + "'");
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be longer than zero, got '" + v + "'");
+            }
+            return d;
+        }).orElse(defaultValue);
+    }
+
+    public Optional<Path> file(String name) {
+        return get(name).map(v -> {
+            Path p = Path.of(v);
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw new IllegalArgumentException(name + " names a file that cannot be read: " + v);
+            }
+            return p;
+        });
+    }
+}

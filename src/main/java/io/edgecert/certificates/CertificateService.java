@@ -1,0 +1,532 @@
+package io.edgecert.certificates;
+
+import io.edgecert.crypto.KeyCipher;
+import io.edgecert.problems.ErrorCode;
+import io.edgecert.problems.ProblemException;
+import io.edgecert.problems.Violation;
+import io.edgecert.store.Database;
+import io.edgecert.store.Ids;
+import io.edgecert.store.StoreException;
+import io.edgecert.store.WriteGuard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The certificates part's one public service: import, reimport, describe, list, tag, delete. The
+ * rules live in {@link ImportRules}; this class adds identity, storage, encryption and the checks
+ * that need the database (quota, use by distributions).
+ */
+public final class CertificateService {
+    private static final Logger log = LoggerFactory.getLogger(CertificateService.class);
+
+    public static final int MAX_NAME_LENGTH = ImportRules.MAX_NAME_LENGTH;
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    public static final int MAX_PAGE_SIZE = 1000;
+
+    private final Database db;
+    private final ImportRules rules;
+    private final KeyCipher cipher;
+    private final Clock clock;
+    private final OptionalLong maxCertificates;
+    private final CertificateRepository repository = new CertificateRepository();
+    private volatile CertificateUsage usage = CertificateUsage.NONE;
+
+    public CertificateService(Database db, ImportRules rules, KeyCipher cipher, Clock clock, OptionalLong maxCertificates) {
+        this.db = db;
+        this.rules = rules;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.maxCertificates = maxCertificates;
+    }
+
+    /** Called once by the distributions part when it starts. */
+    public void setUsage(CertificateUsage usage) {
+        this.usage = usage;
+    }
+
+    /** What an import asks for; name and tags optional. */
+    public record NewCertificate(Optional<String> name, CertificateSubmission material, Map<String, String> tags) {
+    }
+
+    /** One page of a list. */
+    public record Page<T>(List<T> items, Optional<String> nextCursor) {
+    }
+
+    /** List filters (api.md): all optional. */
+    public record ListQuery(Optional<String> domain, Optional<Integer> expiringWithinDays,
+                            Optional<CertificateStatus> status, Optional<String> tagKey, Optional<String> tagValue,
+                            Optional<String> cursor, Optional<Integer> limit) {
+        public static ListQuery all() {
+            return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    // ---- import and reimport -----------------------------------------------------------------
+
+    public Certificate importCertificate(NewCertificate request) {
+        List<Violation> violations = new ArrayList<>();
+        request.name().ifPresent(n -> ImportRules.checkName(n).ifPresent(violations::add));
+        violations.addAll(ImportRules.checkTags(request.tags()));
+        ValidatedMaterial material;
+        try {
+            material = rules.check(request.material());
+        } catch (ProblemException e) {
+            violations.addAll(e.errors().isEmpty()
+                    ? List.of(new Violation(null, e.code(), e.detail())) : e.errors());
+            throw ProblemException.of(violations);
+        }
+        if (!violations.isEmpty()) {
+            throw ProblemException.of(violations);
+        }
+        return store(request.name(), material, request.tags());
+    }
+
+    /**
+     * Stores already validated material under a new id. Jobs call this after validating up front.
+     */
+    public Certificate store(Optional<String> name, ValidatedMaterial material, Map<String, String> tags) {
+        // A fresh id cannot exist and a new certificate has no users or history: no reads needed,
+        // the response is made from what was written (bench/import: 5 fewer queries per import).
+        CertificateRepository.Row row = insertNew(Ids.newId(), name, material, tags, WriteGuard.NONE);
+        return view(row, tags, List.of(), Optional.of(List.of()));
+    }
+
+    /** Import rules A1-A11 and the warnings, without storing anything (jobs check items up front). */
+    public ValidatedMaterial check(CertificateSubmission submission) {
+        return rules.check(submission);
+    }
+
+    /**
+     * Stores validated material under an id the caller chose, once: returns false when the id
+     * exists already (a job step retried after a crash), leaving that certificate unchanged.
+     * The guard runs inside the insert's transaction (a job fences the create on its lease).
+     */
+    public boolean storeOnce(String id, Optional<String> name, ValidatedMaterial material, Map<String, String> tags,
+                             WriteGuard guard) {
+        if (db.withConnection(c -> repository.find(c, id)).isPresent()) {
+            return false;
+        }
+        try {
+            insertNew(id, name, material, tags, guard);
+        } catch (StoreException e) {
+            if (e.isConstraintViolation() && db.withConnection(c -> repository.find(c, id)).isPresent()) {
+                return false; // the same id stored by a concurrent retry
+            }
+            throw e;
+        }
+        return true;
+    }
+
+    private CertificateRepository.Row insertNew(String id, Optional<String> name, ValidatedMaterial material,
+                                                Map<String, String> tags, WriteGuard guard) {
+        Instant now = clock.instant();
+        CertificateRepository.Row row = toRow(id, name.map(String::strip).orElse(material.facts().domainName()),
+                material, 1, now, now);
+        byte[] encrypted = encryptKey(id, material.privateKey());
+        db.inTransaction(c -> {
+            guard.check(c);
+            if (maxCertificates.isPresent()) {
+                // Without the lock two imports can both count max - 1 and both insert.
+                repository.lockQuota(c);
+                if (repository.count(c) >= maxCertificates.getAsLong()) {
+                    throw quotaReached(1);
+                }
+            }
+            repository.insert(c, row, encrypted, names(material), tags);
+            return null;
+        });
+        log.info("Imported certificate {} for {} ({}, expires {})", id, row.domainName(), row.keyType(), row.notAfter());
+        return row;
+    }
+
+    /**
+     * Rule A14 for a batch (a job checks it up front): 409 LimitExceeded when adding {@code count}
+     * certificates would pass the quota. The insert re-checks, as others may import meanwhile.
+     */
+    public void checkQuotaFor(int count) {
+        if (maxCertificates.isPresent() && count() + count > maxCertificates.getAsLong()) {
+            throw quotaReached(count);
+        }
+    }
+
+    private ProblemException quotaReached(int adding) {
+        return new ProblemException(ErrorCode.LimitExceeded, "the quota of " + maxCertificates.getAsLong()
+                + " certificates (EDGECERT_MAX_CERTIFICATES) leaves no room for " + (adding == 1 ? "another one"
+                : adding + " more") + "; delete unused certificates or raise it");
+    }
+
+    /**
+     * Rule set B: replaces the material, keeps the id, the tags and every distribution using it.
+     * Parsing and signature checks run first, outside any transaction; then one transaction locks
+     * the certificate's row and, against the version it locked, checks B3-B5 and B7, writes the
+     * history and the new material. Concurrent reimports of one certificate therefore queue on the
+     * lock and each one replaces the material the one before it left.
+     */
+    public Certificate reimport(String id, CertificateSubmission submission) {
+        findRow(id); // B1 before the work of B2
+        ValidatedMaterial next = rules.check(submission);
+        byte[] encrypted = encryptKey(id, next.privateKey());
+        int version = db.inTransaction(c -> {
+            CertificateRepository.Row previous = repository.lockForUpdate(c, id)
+                    .orElseThrow(() -> ProblemException.notFound("certificate " + id));
+            X509Certificate previousLeaf = Pem.certificates("certificate", previous.certificatePem()).get(0);
+            rules.checkReimport(previousLeaf, previous.keyType(), next);
+            usage.checkReimportKeepsAliasesCovered(c, id, next.leaf());
+            CertificateRepository.Row row = toRow(id, previous.name(), next, previous.materialVersion() + 1,
+                    previous.createdAt(), clock.instant());
+            if (!repository.replaceMaterial(c, previous, row, encrypted, names(next))) {
+                // Unreachable while every writer takes the row lock; refuse rather than overwrite.
+                throw new ProblemException(ErrorCode.PreconditionFailed, "certificate " + id
+                        + " changed while it was being reimported; look at it and try again");
+            }
+            usage.materialChanged(c, id);
+            return row.materialVersion();
+        });
+        usage.materialCommitted(id);
+        log.info("Reimported certificate {} (material version {}, expires {})", id, version, next.facts().notAfter());
+        return describe(id);
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    public Certificate describe(String id) {
+        CertificateRepository.Row row = findRow(id);
+        return db.withConnection(c -> view(row,
+                repository.tags(c, List.of(id)).getOrDefault(id, Map.of()),
+                usage.usersOf(List.of(id)).getOrDefault(id, List.of()),
+                Optional.of(repository.history(c, id))));
+    }
+
+    /**
+     * Locks the certificate's row for the caller's transaction, as a reimport does, and returns its
+     * names (empty: no such certificate). A distribution write holds it so that rule B7 and rule
+     * C1 are checked against the same names.
+     */
+    public Optional<List<String>> lockNames(Connection c, String id) throws SQLException {
+        return repository.lockForUpdate(c, id).map(CertificateRepository.Row::sans);
+    }
+
+    public Optional<Certificate> find(String id) {
+        if (!Ids.looksValid(id)) {
+            return Optional.empty();
+        }
+        return db.withConnection(c -> repository.find(c, id)).map(r -> describe(r.id()));
+    }
+
+    public Page<Certificate> list(ListQuery q) {
+        int limit = q.limit().orElse(DEFAULT_PAGE_SIZE);
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw ProblemException.of(new Violation("limit", ErrorCode.InvalidRequest,
+                    "limit must be between 1 and " + MAX_PAGE_SIZE));
+        }
+        q.cursor().ifPresent(cur -> {
+            if (!Ids.looksValid(cur)) {
+                throw ProblemException.of(new Violation("cursor", ErrorCode.InvalidRequest,
+                        "cursor is not one this API handed out; pass nextCursor from the previous page"));
+            }
+        });
+        Instant now = clock.instant();
+        Optional<Instant> notAfterBefore = Optional.empty();
+        Optional<Instant> notAfterAfter = Optional.empty();
+        Optional<Instant> notBeforeAfter = Optional.empty();
+        Optional<Instant> notBeforeBefore = Optional.empty();
+        if (q.expiringWithinDays().isPresent()) {
+            int days = q.expiringWithinDays().get();
+            if (days < 0 || days > 36500) {
+                throw ProblemException.of(new Violation("expiringWithinDays", ErrorCode.InvalidRequest,
+                        "expiringWithinDays must be between 0 and 36500"));
+            }
+            notAfterBefore = Optional.of(now.plus(Duration.ofDays(days)));
+            notAfterAfter = Optional.of(now);
+        }
+        if (q.status().isPresent()) {
+            switch (q.status().get()) {
+                case EXPIRED -> notAfterBefore = min(notAfterBefore, now);
+                case NOT_YET_VALID -> notBeforeAfter = Optional.of(now);
+                case ISSUED -> {
+                    notAfterAfter = Optional.of(notAfterAfter.filter(t -> t.isAfter(now)).orElse(now));
+                    notBeforeBefore = Optional.of(now);
+                }
+            }
+        }
+        CertificateRepository.Query query = new CertificateRepository.Query(
+                q.domain().map(CertificateService::namesMatching).orElse(List.of()),
+                notAfterBefore, notAfterAfter, notBeforeAfter, notBeforeBefore, q.tagKey(), q.tagValue(),
+                q.cursor(), limit + 1);
+        return db.withConnection(c -> {
+            List<CertificateRepository.Row> rows = repository.list(c, query);
+            boolean more = rows.size() > limit;
+            List<CertificateRepository.Row> page = more ? rows.subList(0, limit) : rows;
+            List<String> ids = page.stream().map(CertificateRepository.Row::id).toList();
+            Map<String, Map<String, String>> tags = repository.tags(c, ids);
+            Map<String, List<String>> users = usage.usersOf(ids);
+            List<Certificate> items = page.stream()
+                    .map(r -> view(r, tags.getOrDefault(r.id(), Map.of()), users.getOrDefault(r.id(), List.of()),
+                            Optional.empty())) // history is read per certificate, on GET by id
+                    .toList();
+            return new Page<>(items, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+        });
+    }
+
+    public long count() {
+        return db.withConnection(repository::count);
+    }
+
+    /** How many are expired: what {@code status=EXPIRED} lists. */
+    public long countExpired() {
+        Instant now = clock.instant();
+        return db.withConnection(c -> repository.countNotAfter(c, Optional.empty(), now));
+    }
+
+    /** How many are still valid and expire within the days: what {@code expiringWithinDays} lists. */
+    public long countExpiringWithin(int days) {
+        Instant now = clock.instant();
+        return db.withConnection(c -> repository.countNotAfter(c, Optional.of(now), now.plus(Duration.ofDays(days))));
+    }
+
+    private volatile long cachedCount = -1;
+    private volatile long cachedCountAt;
+
+    /**
+     * The count for the metrics gauge, at most 10 s old: COUNT(*) reads every row on H2 (~30 ms
+     * at 10,000 certificates), too much for every scrape.
+     */
+    public long recentCount() {
+        long now = System.nanoTime();
+        if (cachedCount < 0 || now - cachedCountAt > 10_000_000_000L) {
+            cachedCount = count();
+            cachedCountAt = now;
+        }
+        return cachedCount;
+    }
+
+    // ---- tags and delete ---------------------------------------------------------------------
+
+    public Certificate addTags(String id, Map<String, String> add) {
+        return updateTags(id, current -> {
+            Map<String, String> merged = new LinkedHashMap<>(current);
+            merged.putAll(add);
+            return merged;
+        });
+    }
+
+    public Certificate removeTags(String id, Set<String> keys) {
+        return updateTags(id, current -> {
+            Map<String, String> left = new LinkedHashMap<>(current);
+            left.keySet().removeAll(keys);
+            return left;
+        });
+    }
+
+    private Certificate updateTags(String id, java.util.function.UnaryOperator<Map<String, String>> change) {
+        findRow(id);
+        db.inTransaction(c -> {
+            Map<String, String> next = change.apply(repository.tags(c, List.of(id)).getOrDefault(id, Map.of()));
+            List<Violation> violations = ImportRules.checkTags(next);
+            if (!violations.isEmpty()) {
+                throw ProblemException.of(violations);
+            }
+            repository.replaceTags(c, id, next);
+            return null;
+        });
+        return describe(id);
+    }
+
+    /** Rule C6: refused while a distribution uses the certificate. */
+    public void delete(String id) {
+        findRow(id);
+        List<String> users = usage.usersOf(List.of(id)).getOrDefault(id, List.of());
+        if (!users.isEmpty()) {
+            throw new ProblemException(ErrorCode.ResourceInUse, "certificate " + id + " is used by distribution(s) "
+                    + String.join(", ", users) + "; move them to another certificate or delete them first");
+        }
+        try {
+            if (!db.inTransaction(c -> repository.delete(c, id))) {
+                throw ProblemException.notFound("certificate " + id);
+            }
+        } catch (StoreException e) {
+            if (e.isConstraintViolation()) {
+                throw new ProblemException(ErrorCode.ResourceInUse, "certificate " + id + " is in use");
+            }
+            throw e;
+        }
+        log.info("Deleted certificate {}", id);
+    }
+
+    // ---- material for the edge ---------------------------------------------------------------
+
+    /** Serving material: the ordered chain and the decrypted key. Only the edge calls this. */
+    public record ServingMaterial(String certificateId, int version, List<X509Certificate> chain, PrivateKey key) {
+        @Override
+        public String toString() {
+            return "ServingMaterial[" + certificateId + " v" + version + ", key=(redacted)]";
+        }
+    }
+
+    /**
+     * Serving material as the edge keeps it in memory: the leaf and chain as PEM and the key
+     * still encrypted. A few KB per certificate; {@link #unseal} turns it into a key only
+     * when the first handshake for one of its names needs it.
+     */
+    public record SealedMaterial(String certificateId, int version, KeyType keyType, String certificatePem,
+                                 String chainPem, byte[] encryptedKey) {
+        /** The same material holding another (equal) chain string: many certificates share one CA chain. */
+        public SealedMaterial withChain(String sameChain) {
+            return new SealedMaterial(certificateId, version, keyType, certificatePem, sameChain, encryptedKey);
+        }
+
+        @Override
+        public String toString() {
+            return "SealedMaterial[" + certificateId + " v" + version + ", key=(encrypted)]";
+        }
+    }
+
+    /** Sealed material of the given certificates (those that still exist). */
+    public List<SealedMaterial> sealedMaterial(java.util.Collection<String> ids) {
+        if (ids.size() < 2_000) {
+            return ids.isEmpty() ? List.of() : db.withConnection(c -> repository.sealed(c, ids));
+        }
+        // A node starting with thousands of distributions: read in parallel on separate connections
+        // (bench/edge start-up, 10,000 certificates: 700 ms sequential).
+        List<String> all = List.copyOf(ids);
+        int parts = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int size = (all.size() + parts - 1) / parts;
+        List<List<String>> slices = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            slices.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return slices.parallelStream()
+                .flatMap(slice -> db.withConnection(c -> repository.sealed(c, slice)).stream())
+                .toList();
+    }
+
+    /** Decrypts the key of sealed material: CPU only, no database. */
+    public ServingMaterial unseal(SealedMaterial sealed) {
+        List<X509Certificate> chain = new ArrayList<>(Pem.certificates("certificate", sealed.certificatePem()));
+        if (!sealed.chainPem().isEmpty()) {
+            chain.addAll(Pem.certificates("certificateChain", sealed.chainPem()));
+        }
+        return new ServingMaterial(sealed.certificateId(), sealed.version(), chain,
+                decryptKey(sealed.keyType(), sealed.encryptedKey(), sealed.certificateId()));
+    }
+
+    private PrivateKey decryptKey(KeyType type, byte[] blob, String id) {
+        byte[] pkcs8 = cipher.decrypt(blob, id);
+        try {
+            return KeyFactory.getInstance(type.algorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("stored key of certificate " + id + " does not decode");
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    public Optional<ServingMaterial> servingMaterial(String id) {
+        return db.withConnection(c -> {
+            Optional<CertificateRepository.Row> row = repository.find(c, id);
+            Optional<byte[]> blob = repository.encryptedKey(c, id);
+            if (row.isEmpty() || blob.isEmpty()) {
+                return Optional.empty();
+            }
+            List<X509Certificate> chain = new ArrayList<>(Pem.certificates("certificate", row.get().certificatePem()));
+            if (!row.get().chainPem().isEmpty()) {
+                chain.addAll(Pem.certificates("certificateChain", row.get().chainPem()));
+            }
+            return Optional.of(new ServingMaterial(id, row.get().materialVersion(), chain,
+                    decryptKey(row.get().keyType(), blob.get(), id)));
+        });
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private CertificateRepository.Row findRow(String id) {
+        if (!Ids.looksValid(id)) {
+            throw ProblemException.notFound("certificate " + id);
+        }
+        return db.withConnection(c -> repository.find(c, id))
+                .orElseThrow(() -> ProblemException.notFound("certificate " + id));
+    }
+
+    private byte[] encryptKey(String id, PrivateKey key) {
+        byte[] pkcs8 = key.getEncoded();
+        try {
+            return cipher.encrypt(pkcs8, id);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    private static List<String> names(ValidatedMaterial m) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String n : m.facts().subjectAlternativeNames()) {
+            names.add(n.toLowerCase(Locale.ROOT));
+        }
+        if (names.isEmpty()) {
+            names.add(m.facts().domainName().toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The stored names a domain filter matches: the name itself and the wildcard one label up
+     * (a.example.com is served by *.example.com too).
+     */
+    static List<String> namesMatching(String domain) {
+        String d = domain.strip().toLowerCase(Locale.ROOT);
+        if (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        int dot = d.indexOf('.');
+        if (d.startsWith("*.") || dot < 0 || dot == d.length() - 1) {
+            return List.of(d);
+        }
+        return List.of(d, "*." + d.substring(dot + 1));
+    }
+
+    private static CertificateRepository.Row toRow(String id, String name, ValidatedMaterial m, int version,
+                                                   Instant createdAt, Instant updatedAt) {
+        CertificateFacts f = m.facts();
+        return new CertificateRepository.Row(id, name, f.domainName(), f.subjectAlternativeNames(), f.subject(),
+                f.issuer(), f.serial(), m.keyType(), f.signatureAlgorithm(), f.notBefore(), f.notAfter(),
+                f.fingerprintSha256(), Pem.encode(List.of(m.leaf())), Pem.encode(m.chain()), m.trusted(),
+                m.trustStoreName(), new CertificateRepository.Usages(f.keyUsages(), f.extendedKeyUsages()),
+                m.warnings(), version, createdAt, updatedAt);
+    }
+
+    private Certificate view(CertificateRepository.Row r, Map<String, String> tags, List<String> inUseBy,
+                             Optional<List<Certificate.PreviousMaterial>> history) {
+        Instant now = clock.instant();
+        long daysToExpiry = Math.floorDiv(Duration.between(now, r.notAfter()).toSeconds(), 86_400L);
+        return new Certificate(r.id(), r.name(), r.domainName(), r.sans(), r.subject(), r.issuer(), r.serial(),
+                r.keyType(), r.signatureAlgorithm(), r.notBefore(), r.notAfter(), daysToExpiry,
+                CertificateStatus.at(now, r.notBefore(), r.notAfter()), r.fingerprintSha256(),
+                r.usages().keyUsages(), r.usages().extendedKeyUsages(), r.trusted(), r.trustStore(),
+                r.certificatePem(), r.chainPem(), inUseBy, Tag.fromMap(tags), r.warnings(), r.materialVersion(),
+                history, r.createdAt(), r.updatedAt());
+    }
+
+    private static Optional<Instant> min(Optional<Instant> a, Instant b) {
+        return Optional.of(a.filter(x -> x.isBefore(b)).orElse(b));
+    }
+}

@@ -1,0 +1,55 @@
+package io.edgecert.edge;
+
+import io.edgecert.Env;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How the edge listens and behaves (api.md, "Running"; README "The edge").
+ *
+ * @param defaultCertificate PEM chain + key files served for the distributions' own domain names
+ *                           and unknown names; generated for {@code *.<edge domain>} when absent
+ * @param strictSni          refuse handshakes without SNI or for names no distribution serves,
+ *                           instead of answering with the default certificate
+ * @param transport          socket layer: epoll where it loads (AUTO), or forced
+ * @param sslContextCacheSize SSL contexts kept built (one per certificate and TLS policy); the
+ *                           rest are rebuilt on demand from in-memory sealed material
+ * @param originIdleTimeout  longest silence of an origin once its response has started; then the
+ *                           exchange is cut (a stalled body must not hold a client forever)
+ */
+public record EdgeSettings(String bind, int httpsPort, int httpPort, String edgeDomain,
+                           Optional<Path> defaultCertificate, Optional<Path> defaultPrivateKey, boolean strictSni,
+                           int sslContextCacheSize, TlsProvider tlsProvider, Duration originConnectTimeout,
+                           Duration originResponseTimeout, Duration originIdleTimeout, Optional<Path> originTrustStore,
+                           int workerThreads, EdgeTransport.Choice transport) {
+
+    /** Which TLS implementation serves: BoringSSL when it loads (AUTO), or forced. */
+    public enum TlsProvider { AUTO, OPENSSL, JDK }
+
+    public static EdgeSettings from(Map<String, String> environment, int httpsPort, int httpPort, String edgeDomain) {
+        Env env = new Env(environment);
+        Optional<Path> cert = env.file("EDGECERT_EDGE_DEFAULT_CERTIFICATE");
+        Optional<Path> key = env.file("EDGECERT_EDGE_DEFAULT_PRIVATE_KEY");
+        if (cert.isPresent() != key.isPresent()) {
+            throw new IllegalArgumentException("EDGECERT_EDGE_DEFAULT_CERTIFICATE and EDGECERT_EDGE_DEFAULT_PRIVATE_KEY go together");
+        }
+        TlsProvider provider = env.get("EDGECERT_EDGE_TLS_PROVIDER").map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> TlsProvider.AUTO;
+            case "openssl", "boringssl" -> TlsProvider.OPENSSL;
+            case "jdk" -> TlsProvider.JDK;
+            default -> throw new IllegalArgumentException("EDGECERT_EDGE_TLS_PROVIDER must be auto, openssl or jdk, got '" + v + "'");
+        }).orElse(TlsProvider.AUTO);
+        return new EdgeSettings(env.get("EDGECERT_EDGE_BIND").orElse("0.0.0.0"), httpsPort, httpPort, edgeDomain,
+                cert, key, env.flag("EDGECERT_EDGE_STRICT_SNI", false),
+                (int) env.number("EDGECERT_EDGE_SSL_CONTEXT_CACHE", 16, 1_000_000, 50_000), provider,
+                env.duration("EDGECERT_EDGE_ORIGIN_CONNECT_TIMEOUT", Duration.ofSeconds(5)),
+                env.duration("EDGECERT_EDGE_ORIGIN_RESPONSE_TIMEOUT", Duration.ofSeconds(60)),
+                env.duration("EDGECERT_EDGE_ORIGIN_IDLE_TIMEOUT", Duration.ofSeconds(60)),
+                env.file("EDGECERT_EDGE_ORIGIN_TRUST_STORE"),
+                (int) env.number("EDGECERT_EDGE_THREADS", 0, 1024, 0),
+                env.get("EDGECERT_EDGE_TRANSPORT").map(EdgeTransport::parse).orElse(EdgeTransport.Choice.AUTO));
+    }
+}

@@ -1,0 +1,249 @@
+package io.edgecert.events;
+
+import io.edgecert.store.Database;
+import io.edgecert.store.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Delivers events. One poller thread fans new outbox events out into deliveries and claims due
+ * deliveries, a few at a time, for a fixed pool of sender threads; it never claims more than
+ * there are free threads, and never more than a quarter of them for one subscription, so a slow or
+ * dead receiver holds at most its share of threads (each for at most the timeouts) while the others
+ * keep going. Claims expire: the deliveries of a node that dies are picked up by another, or by
+ * itself after a restart. Delivery is therefore at least once; receivers deduplicate on the event id.
+ */
+public final class DeliveryWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+    private final Database db;
+    private final DeliveryRepository deliveries;
+    private final Fanout fanout;
+    private final Sender sender;
+    private final SigningSecrets secrets;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final Backoff backoff;
+    private final Duration pollInterval;
+    /** Longer than the longest attempt can take, so a live claim is never taken over. */
+    private final Duration claimFor;
+    private final int threads;
+    private final int perSubscription;
+
+    private final ExecutorService pool;
+    private final Thread poller;
+    private final Semaphore wake = new Semaphore(0);
+    /** Deliveries being sent by this node, per subscription; guarded by this. */
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private int busy;
+    private volatile boolean running = true;
+    private boolean failing;
+
+    DeliveryWorker(Database db, DeliveryRepository deliveries, Fanout fanout, Sender sender, SigningSecrets secrets,
+                   Clock clock, MeterRegistry metrics, NotificationSettings settings) {
+        this.db = db;
+        this.deliveries = deliveries;
+        this.fanout = fanout;
+        this.sender = sender;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.backoff = settings.backoff();
+        this.pollInterval = settings.pollInterval();
+        this.threads = settings.deliveryThreads();
+        this.perSubscription = Math.max(1, threads / 4);
+        // an SMTP exchange is several steps, each with the request timeout
+        this.claimFor = settings.connectTimeout().plus(settings.requestTimeout().multipliedBy(6)).plusSeconds(30);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> daemon(r, "edgecert-delivery-" + n.incrementAndGet()));
+        this.poller = daemon(this::loop, "edgecert-delivery-poll");
+    }
+
+    DeliveryWorker start() {
+        poller.start();
+        return this;
+    }
+
+    /** Look at the outbox now rather than at the next poll (after a test message, in tests). */
+    public void wake() {
+        wake.release();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                fanout.run();
+                dispatchDue();
+                if (failing) {
+                    log.info("Delivery worker: the database answers again");
+                    failing = false;
+                }
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    log.warn("Delivery worker: {} (retrying every {} ms)", e.toString(), pollInterval.toMillis());
+                    failing = true;
+                }
+            }
+            try {
+                wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Claims as many due deliveries as there are free threads, within each subscription's share. */
+    private void dispatchDue() {
+        while (running) {
+            int free;
+            Set<String> saturated;
+            synchronized (this) {
+                free = threads - busy;
+                saturated = inFlight.entrySet().stream().filter(e -> e.getValue() >= perSubscription)
+                        .map(Map.Entry::getKey).collect(Collectors.toSet());
+            }
+            if (free <= 0) {
+                return;
+            }
+            Instant now = clock.instant();
+            String token = Ids.newId();
+            List<DeliveryRepository.Due> claimed = db.inTransaction(c -> {
+                Map<String, Integer> taken = new HashMap<>();
+                List<DeliveryRepository.Due> got = new ArrayList<>();
+                for (DeliveryRepository.Due d : deliveries.lockDue(c, now, saturated, free * 2)) {
+                    if (got.size() == free) {
+                        break;
+                    }
+                    if (inFlightOf(d.subscriptionId()) + taken.getOrDefault(d.subscriptionId(), 0) >= perSubscription) {
+                        continue;
+                    }
+                    if (deliveries.claim(c, d.id(), token, now, now.plus(claimFor))) {
+                        got.add(d);
+                        taken.merge(d.subscriptionId(), 1, Integer::sum);
+                    }
+                }
+                return got;
+            });
+            if (claimed.isEmpty()) {
+                return;
+            }
+            claimed.forEach(d -> dispatch(d, token));
+        }
+    }
+
+    private synchronized int inFlightOf(String subscriptionId) {
+        return inFlight.getOrDefault(subscriptionId, 0);
+    }
+
+    private void dispatch(DeliveryRepository.Due d, String token) {
+        synchronized (this) {
+            busy++;
+            inFlight.merge(d.subscriptionId(), 1, Integer::sum);
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    attempt(d.id(), token);
+                } finally {
+                    done(d.subscriptionId());
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            done(d.subscriptionId());
+        }
+    }
+
+    private void done(String subscriptionId) {
+        synchronized (this) {
+            busy--;
+            inFlight.computeIfPresent(subscriptionId, (k, v) -> v == 1 ? null : v - 1);
+        }
+        wake.release();
+    }
+
+    private void attempt(String deliveryId, String token) {
+        try {
+            Optional<DeliveryRepository.Work> work = db.withConnection(c -> deliveries.load(c, deliveryId, token));
+            if (work.isEmpty()) {
+                return;
+            }
+            DeliveryRepository.Work w = work.get();
+            Outcome outcome;
+            try {
+                Target target = new Target(w.subscriptionId(), w.protocol(), w.endpoint(),
+                        w.sealedSecret().map(s -> secrets.open(s, w.subscriptionId())));
+                outcome = sender.send(target, w.event());
+            } catch (InterruptedException stopping) {
+                // not recorded: the claim expires and the attempt is made again
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Delivery {} of event {}: {}", deliveryId, w.event().id(), e.toString(), e);
+                outcome = Outcome.failed(Optional.empty(), "edgecert could not send it: " + e.getMessage());
+            }
+            record(w, token, outcome);
+        } catch (RuntimeException e) {
+            // the database went away: the claim expires and another attempt follows
+            log.warn("Delivery {}: {}", deliveryId, e.toString());
+        }
+    }
+
+    private void record(DeliveryRepository.Work w, String token, Outcome outcome) {
+        int attempts = w.attempts() + 1;
+        Instant now = clock.instant();
+        Optional<Duration> wait = outcome.delivered() ? Optional.empty() : backoff.after(attempts);
+        DeliveryStatus status = outcome.delivered() ? DeliveryStatus.DELIVERED
+                : wait.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.FAILED;
+        db.inTransaction(c -> deliveries.recordAttempt(c, w.deliveryId(), token, outcome, status, wait.map(now::plus), now));
+        metrics.counter("edgecert_notification_attempts_total", "protocol", w.protocol().wireName(),
+                "result", status == DeliveryStatus.PENDING ? "retrying" : status.name().toLowerCase(Locale.ROOT)).increment();
+        switch (status) {
+            // subscription ids, not endpoints: some webhook URLs carry a secret in their path
+            case DELIVERED -> log.debug("Delivered {} {} to subscription {}", w.event().type(), w.event().id(), w.subscriptionId());
+            case PENDING -> log.info("Delivery of {} {} to subscription {} failed (attempt {}): {}; next attempt in {} ms",
+                    w.event().type(), w.event().id(), w.subscriptionId(), attempts, outcome.error().orElse(""),
+                    wait.orElseThrow().toMillis());
+            case FAILED -> log.warn("Gave up delivering {} {} to subscription {} after {} attempts: {}", w.event().type(),
+                    w.event().id(), w.subscriptionId(), attempts, outcome.error().orElse(""));
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        poller.interrupt();
+        pool.shutdownNow();
+        try {
+            poller.join(5_000);
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

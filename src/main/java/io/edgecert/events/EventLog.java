@@ -1,0 +1,43 @@
+package io.edgecert.events;
+
+import io.edgecert.Json;
+import io.edgecert.store.Ids;
+import io.edgecert.store.Sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Appends events to the outbox in the caller's transaction, so an event exists exactly when the
+ * change it reports was committed. Delivery (email, webhooks) happens later, elsewhere: a slow
+ * receiver never holds up the writer.
+ */
+public final class EventLog {
+    private final Clock clock;
+
+    public EventLog(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * @param subjectId the job or certificate the event is about
+     * @param payload   JSON-serializable detail; never key material
+     * @return the event id
+     */
+    public String append(Connection c, EventType type, String subjectId, Map<String, ?> payload) throws SQLException {
+        String id = Ids.newId();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, type, subject_id, payload_json, created_at) "
+                + "VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, type.name());
+            ps.setString(3, subjectId);
+            ps.setString(4, Json.write(payload));
+            ps.setObject(5, Sql.utc(clock.instant()));
+            ps.executeUpdate();
+        }
+        return id;
+    }
+}

@@ -1,0 +1,9 @@
+package io.edgecert.jobs;
+
+public enum StepStatus {
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    SKIPPED
+}

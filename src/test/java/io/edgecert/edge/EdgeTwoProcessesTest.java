@@ -1,0 +1,139 @@
+package io.edgecert.edge;
+
+import io.edgecert.crypto.MasterKey;
+import io.edgecert.testing.EdgeProbe;
+import io.edgecert.testing.NodeProcess;
+import io.edgecert.testing.TestApi;
+import io.edgecert.testing.TestPki;
+import io.edgecert.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two real edgecert processes on one PostgreSQL database: what one is told, the other serves
+ * within a second, and a distribution is Deployed only once both have loaded it.
+ */
+class EdgeTwoProcessesTest {
+    @Test
+    void aDistributionMadeOnNodeAIsServedByNodeBAndDeployedOnlyOnceBothLoadedIt() throws Exception {
+        TestPostgres.Db db = TestPostgres.createDatabase();
+        Map<String, String> shared = Map.of("EDGECERT_DB_URL", db.url(), "EDGECERT_DB_USER", "postgres",
+                "EDGECERT_MASTER_KEY", MasterKey.generateBase64(), "EDGECERT_EDGE_DOMAIN", "edge.test");
+        int httpsA = freePort();
+        int httpsB = freePort();
+        try (NodeProcess a = NodeProcess.create("edge-a", with(shared, httpsA)).start();
+             NodeProcess b = NodeProcess.create("edge-b", with(shared, httpsB)).start()) {
+            TestApi api = a.api();
+            awaitLiveEdgeNodes(db, 2);
+            TestPki.Hierarchy h = TestPki.hierarchy(TestPki.rsa(2048), "two.example", "frozen.example");
+            TestApi.Response c = api.post("/api/v1/certificates", Map.of("certificate", h.leaf().certificatePem(),
+                    "privateKey", h.leaf().keyPem(), "certificateChain", h.chainPem()));
+            assertThat(c.status()).as(c.body()).isEqualTo(201);
+            String certificateId = c.json().get("id").asText();
+            String fp = c.json().get("fingerprintSha256").asText();
+
+            // Created through A, served by B (another process) within a second.
+            long t0 = System.nanoTime();
+            String first = create(api, certificateId, "two.example");
+            while (!servedBy(httpsB, "two.example").equals(fp)) {
+                assertThat(millisSince(t0)).as("node B serves within a second").isLessThan(1_000);
+                Thread.sleep(20);
+            }
+            System.out.println("node B served a distribution made on node A after " + millisSince(t0) + " ms");
+            awaitDeployed(api, first, 1_000);
+
+            // B frozen (still counted live: its last heartbeat is fresh): A serves the new
+            // distribution at once, but it is not Deployed until B has loaded it too.
+            b.pause();
+            try {
+                String second = create(api, certificateId, "frozen.example");
+                long frozenAt = System.nanoTime();
+                while (!servedBy(httpsA, "frozen.example").equals(fp)) {
+                    assertThat(millisSince(frozenAt)).as("node A serves within a second").isLessThan(1_000);
+                    Thread.sleep(20);
+                }
+                while (millisSince(frozenAt) < 1_500) {
+                    assertThat(status(api, second)).as("Deployed while node B has not loaded it").isEqualTo("InProgress");
+                    Thread.sleep(50);
+                }
+                b.resume();
+                long resumedAt = System.nanoTime();
+                awaitDeployed(api, second, 5_000);
+                // Deployed: B serves it now, no waiting
+                assertThat(servedBy(httpsB, "frozen.example")).isEqualTo(fp);
+                System.out.println("Deployed " + millisSince(resumedAt) + " ms after node B resumed");
+            } finally {
+                b.resume();
+            }
+        } finally {
+            db.drop();
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> shared, int httpsPort) {
+        Map<String, String> env = new HashMap<>(shared);
+        env.put("EDGECERT_EDGE_HTTPS_PORT", String.valueOf(httpsPort));
+        return env;
+    }
+
+    private static String create(TestApi api, String certificateId, String alias) {
+        TestApi.Response d = api.post("/api/v1/distributions", Map.of("aliases", List.of(alias), "certificateId", certificateId,
+                "origins", List.of(Map.of("id", "o", "url", "http://127.0.0.1:9"))));
+        assertThat(d.status()).as(d.body()).isEqualTo(201);
+        return d.json().get("id").asText();
+    }
+
+    private static String status(TestApi api, String id) {
+        return api.get("/api/v1/distributions/" + id).json().get("status").asText();
+    }
+
+    private static void awaitDeployed(TestApi api, String id, long withinMillis) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (!status(api, id).equals("Deployed")) {
+            assertThat(millisSince(t0)).as("Deployed within " + withinMillis + " ms").isLessThan(withinMillis);
+            Thread.sleep(20);
+        }
+    }
+
+    private static String servedBy(int port, String sni) throws IOException {
+        return EdgeProbe.handshake(port, sni).fingerprint();
+    }
+
+    /** Both processes heartbeat into edge_nodes: else "every live node" could mean only A. */
+    private static void awaitLiveEdgeNodes(TestPostgres.Db db, int n) throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(db.url(), "postgres", ""); Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM edge_nodes")) {
+                    rs.next();
+                    if (rs.getInt(1) == n) {
+                        return;
+                    }
+                }
+                assertThat(millisSince(t0)).as(n + " edge nodes registered").isLessThan(10_000);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.edgecert.testing;
+
+import io.edgecert.EdgecertConfig;
+import io.edgecert.EdgecertNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real edgecert node for tests: its own temp data dir, a random API port, a known admin token,
+ * and either embedded H2 or a fresh PostgreSQL database that is dropped on close.
+ */
+public final class TestNode implements AutoCloseable {
+    public static final String TOKEN = "test-admin-token-0123456789";
+
+    private final EdgecertNode node;
+    private final Path dataDir;
+    private final TestPostgres.Db postgres;
+    private final TestApi api;
+
+    private final Map<String, String> env;
+    private final boolean ownsDatabase;
+
+    private TestNode(EdgecertNode node, Path dataDir, TestPostgres.Db postgres, Map<String, String> env, boolean ownsDatabase) {
+        this.node = node;
+        this.dataDir = dataDir;
+        this.postgres = postgres;
+        this.env = Map.copyOf(env);
+        this.ownsDatabase = ownsDatabase;
+        this.api = new TestApi("http://127.0.0.1:" + node.apiPort(), TOKEN);
+    }
+
+    public enum Store { H2, POSTGRESQL }
+
+    public static TestNode start(Store store) {
+        return start(store, Map.of());
+    }
+
+    public static TestNode start(Store store, Map<String, String> extraEnv) {
+        try {
+            Path dir = Files.createTempDirectory("edgecert-test");
+            Map<String, String> env = new HashMap<>();
+            env.put("EDGECERT_DATA_DIR", dir.toString());
+            env.put("EDGECERT_API_PORT", "0");
+            env.put("EDGECERT_ADMIN_TOKEN", TOKEN);
+            env.put("EDGECERT_EDGE_HTTPS_PORT", "0");
+            env.put("EDGECERT_EDGE_HTTP_PORT", "0");
+            env.put("EDGECERT_EDGE_DOMAIN", "edge.test");
+            // Nodes sharing a database must share the master key too.
+            env.put("EDGECERT_MASTER_KEY", io.edgecert.crypto.MasterKey.generateBase64());
+            TestPostgres.Db pg = null;
+            if (store == Store.POSTGRESQL) {
+                pg = TestPostgres.createDatabase();
+                env.put("EDGECERT_DB_URL", pg.url());
+                env.put("EDGECERT_DB_USER", "postgres");
+            }
+            env.putAll(extraEnv);
+            return new TestNode(EdgecertNode.start(EdgecertConfig.from(env)), dir, pg, env, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Another node on the same PostgreSQL database (and master key), with its own data dir. */
+    public TestNode startAnotherNode() {
+        return startAnotherNode(Map.of());
+    }
+
+    /** Another node on the same database, with some settings of its own (EDGECERT_JOB_WORKERS...). */
+    public TestNode startAnotherNode(Map<String, String> overrides) {
+        if (postgres == null) {
+            throw new IllegalStateException("only nodes on PostgreSQL can share a database");
+        }
+        try {
+            Path dir = Files.createTempDirectory("edgecert-test");
+            Map<String, String> next = new HashMap<>(env);
+            next.put("EDGECERT_DATA_DIR", dir.toString());
+            next.putAll(overrides);
+            return new TestNode(EdgecertNode.start(EdgecertConfig.from(next)), dir, postgres, next, false);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public TestApi api() {
+        return api;
+    }
+
+    public EdgecertNode node() {
+        return node;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public int apiPort() {
+        return node.apiPort();
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        if (postgres != null && ownsDatabase) {
+            postgres.drop();
+        }
+    }
+}
