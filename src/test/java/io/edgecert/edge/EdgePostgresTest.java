@@ -29,7 +29,7 @@ class EdgePostgresTest {
             assertThat(d.status()).as(d.body()).isEqualTo(201);
             String id = d.json().get("id").asText();
             // Deployed = every live node has loaded it; then both serve it at once.
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> api.get("/api/v1/distributions/" + id).json().get("status").asText().equals("Deployed"));
             long deployedMillis = (System.nanoTime() - t0) / 1_000_000;
             assertThat(EdgeProbe.handshake(a.node().edge().httpsPort(), "pg.example").fingerprint()).isEqualTo(fp);
@@ -43,7 +43,7 @@ class EdgePostgresTest {
                     "certificateChain", renewed.chainPem()));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             String renewedFp = r.json().get("fingerprintSha256").asText();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() ->
                     EdgeProbe.handshake(a.node().edge().httpsPort(), "pg.example").fingerprint().equals(renewedFp));
         }
     }

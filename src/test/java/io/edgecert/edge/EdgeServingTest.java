@@ -184,7 +184,7 @@ class EdgeServingTest {
                     "privateKey", renewed.leaf().keyPem(), "certificateChain", renewed.chainPem()));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             String renewedFingerprint = r.json().get("fingerprintSha256").asText();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> served("live." + z).equals(renewedFingerprint));
 
             assertThat(get(kept, "live." + z, "/after")).startsWith("HTTP/1.1 200");
@@ -208,7 +208,7 @@ class EdgeServingTest {
             config.put("aliases", List.of("other." + z, "other2." + z));
             TestApi.Response r = api.put("/api/v1/distributions/" + id, config, d.get("version").asText());
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> served("other2." + z).equals(other.fingerprint()));
             assertThat(get(kept, "mine." + z, "/1")).startsWith("HTTP/1.1 200");
 
@@ -216,13 +216,13 @@ class EdgeServingTest {
             r = api.put("/api/v1/distributions/" + id, config, r.json().get("version").asText());
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             // a disabled distribution's names are no longer served to new handshakes
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> !served("other." + z).equals(other.fingerprint()));
             assertThat(served("other2." + z)).isNotEqualTo(other.fingerprint());
             assertThat(get(kept, "mine." + z, "/2")).startsWith("HTTP/1.1 200");
 
             assertThat(api.delete("/api/v1/distributions/" + id).status()).isEqualTo(204);
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> node.node().servedRoutes().stream().noneMatch(route -> route.distributionId().equals(id)));
             assertThat(get(kept, "mine." + z, "/3")).startsWith("HTTP/1.1 200");
             assertThat(served("mine." + z)).isEqualTo(mine.fingerprint());
@@ -412,15 +412,15 @@ class EdgeServingTest {
         config.put("enabled", false);
         TestApi.Response r = api.put("/api/v1/distributions/" + id, config, d.get("version").asText());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(2)).until(() -> !served("gone." + z).equals(c.fingerprint()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !served("gone." + z).equals(c.fingerprint()));
 
         config.put("enabled", true);
         r = api.put("/api/v1/distributions/" + id, config, r.json().get("version").asText());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(2)).until(() -> served("gone." + z).equals(c.fingerprint()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> served("gone." + z).equals(c.fingerprint()));
 
         assertThat(api.delete("/api/v1/distributions/" + id).status()).isEqualTo(204);
-        await().atMost(Duration.ofSeconds(2)).until(() -> !served("gone." + z).equals(c.fingerprint()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !served("gone." + z).equals(c.fingerprint()));
     }
 
     @Test

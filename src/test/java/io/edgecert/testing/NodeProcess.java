@@ -4,11 +4,11 @@ import io.edgecert.crypto.MasterKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,39 +17,42 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * edgecert as a separate operating-system process ({@code java io.edgecert.Main serve} on the
  * test classpath), so tests can kill it with SIGKILL and start it again on the same data.
  */
 public final class NodeProcess implements AutoCloseable {
+    private static final Pattern API_LISTENING = Pattern.compile("edgecert API on http://[^:\\s]+:(\\d+)");
+
     private final Map<String, String> env;
     private final Path log;
-    private final int apiPort;
+    /** Found in the log at each start: the node binds port 0, so no other process can race it for a port picked here. */
+    private volatile int apiPort;
     private Process process;
 
-    private NodeProcess(Map<String, String> env, Path log, int apiPort) {
+    private NodeProcess(Map<String, String> env, Path log) {
         this.env = env;
         this.log = log;
-        this.apiPort = apiPort;
     }
 
     /** A node on its own data dir; extraEnv may point it at PostgreSQL. */
     public static NodeProcess create(String name, Map<String, String> extraEnv) {
         try {
             Path dir = Files.createTempDirectory("edgecert-process");
-            int port = freePort();
             Map<String, String> env = new HashMap<>();
             env.put("EDGECERT_DATA_DIR", dir.toString());
-            env.put("EDGECERT_API_PORT", String.valueOf(port));
+            env.put("EDGECERT_API_PORT", "0");
             env.put("EDGECERT_EDGE_HTTPS_PORT", "0");
             env.put("EDGECERT_EDGE_HTTP_PORT", "0");
             env.put("EDGECERT_ADMIN_TOKEN", TestNode.TOKEN);
             env.put("EDGECERT_MASTER_KEY", MasterKey.generateBase64());
             env.putAll(extraEnv);
-            Path log = Path.of("target", "node-" + name + "-" + port + ".log");
+            Path log = Path.of("target", "node-" + name + "-" + dir.getFileName() + ".log");
             Files.createDirectories(log.getParent());
-            return new NodeProcess(env, log, port);
+            return new NodeProcess(env, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,12 +68,14 @@ public final class NodeProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
+        long logOffset;
         try {
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitHealthy();
+        awaitHealthy(logOffset);
         return this;
     }
 
@@ -123,24 +128,23 @@ public final class NodeProcess implements AutoCloseable {
         return new TestApi("http://127.0.0.1:" + apiPort, TestNode.TOKEN);
     }
 
-    private void awaitHealthy() {
+    private void awaitHealthy(long logOffset) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        apiPort = 0;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("edgecert exited with " + process.exitValue() + ", see " + log.toAbsolutePath());
+                throw new IllegalStateException("edgecert exited with " + process.exitValue() + "; its log ("
+                        + log.toAbsolutePath() + ") ends with:\n" + logSince(logOffset, 60));
             }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/healthz"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
+            if (apiPort == 0) {
+                Matcher m = API_LISTENING.matcher(logSince(logOffset, Integer.MAX_VALUE));
+                if (m.find()) {
+                    apiPort = Integer.parseInt(m.group(1));
                 }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+            }
+            if (apiPort != 0 && healthy(http)) {
+                return;
             }
             try {
                 Thread.sleep(100);
@@ -149,12 +153,33 @@ public final class NodeProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("edgecert did not become healthy, see " + log.toAbsolutePath());
+        throw new IllegalStateException("edgecert did not become healthy; its log (" + log.toAbsolutePath()
+                + ") ends with:\n" + logSince(logOffset, 60));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    private boolean healthy(HttpClient http) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/healthz"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What this start wrote to the log, its last maxLines lines. */
+    private String logSince(long offset, int maxLines) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            String text = new String(all, (int) Math.min(offset, all.length), all.length - (int) Math.min(offset, all.length),
+                    StandardCharsets.UTF_8);
+            List<String> lines = text.lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
         }
     }
 
