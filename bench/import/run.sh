@@ -2,7 +2,8 @@
 # Import benchmark (issue 2, "Speed"): 10,000 distinct RSA-2048 certificates, each with its chain
 # (intermediate + root), posted to POST /api/v1/certificates of an edgecert running as its own
 # process (java -Xmx512m -jar target/edgecert.jar serve, embedded H2 in a fresh data dir, random
-# free port, fixed admin token) from 8 client threads with the JDK HttpClient. Prints
+# free port, fixed admin token) from 8 client threads over HTTP/1.1 keep-alive (a lean socket client by
+# default, since client and server share the 2 cores; --client jdk uses the JDK HttpClient). Prints
 # certificates/s, p50/p99 latency, errors, peak heap and RSS of the server.
 #
 #   bench/import/run.sh                          # build the jar if missing, run with the defaults
@@ -11,6 +12,7 @@
 #   bench/import/run.sh --server-java-opts "-XX:StartFlightRecording=filename=/tmp/import.jfr,settings=profile"
 #
 # Options: --count N (10000) --threads N (8) --key-pool N (64) --warmup N (0) --server-heap SIZE (512m)
+#          --client keepalive|jdk (keepalive)
 #          --metrics-interval-ms N (1000; the heap is also read every 200 ms with jstat)
 #          --server-java-opts "..." --work DIR (target/bench-import)
 #          --jfr FILE (JFR profile of the timed run only, written to FILE)
