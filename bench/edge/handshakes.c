@@ -5,6 +5,7 @@
  *
  *   handshakes HOST PORT NAMES_FILE SECONDS PROCESSES
  * prints: handshakes=<n> failures=<n> seconds=<s> rate=<n/s>
+ * SECONDS 0: every name exactly once, split between the processes (the touch before timed runs).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -54,15 +55,18 @@ int main(int argc, char **argv) {
             SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
             SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
             long ok = 0, bad = 0;
-            size_t i = (size_t) p * 7919;
-            while (now() - start < seconds) {
+            int once = seconds <= 0;
+            size_t i = once ? (size_t) p : (size_t) p * 7919;
+            while (once ? i < n : now() - start < seconds) {
                 int s = socket(AF_INET, SOCK_STREAM, 0);
                 int one = 1;
                 setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                const char *name = names[i % n];
+                i += once ? (size_t) procs : 1;
                 if (connect(s, (struct sockaddr *) &addr, sizeof addr) != 0) { bad++; close(s); continue; }
                 SSL *ssl = SSL_new(ctx);
                 SSL_set_fd(ssl, s);
-                SSL_set_tlsext_host_name(ssl, names[i++ % n]);
+                SSL_set_tlsext_host_name(ssl, name);
                 if (SSL_connect(ssl) == 1) ok++; else bad++;
                 SSL_shutdown(ssl);
                 SSL_free(ssl);

@@ -11,7 +11,7 @@
 #   REBUILD=1 bench/import/run.sh                # rebuild the jar first
 #   bench/import/run.sh --server-java-opts "-XX:StartFlightRecording=filename=/tmp/import.jfr,settings=profile"
 #
-# Options: --count N (10000) --threads N (8) --key-pool N (64) --warmup N (0) --server-heap SIZE (512m)
+# Options: --count N (10000) --threads N (8) --key-pool N (64) --warmup N (= count: the timed run follows as many imports on the fresh server, whose rate is printed as the cold figure) --server-heap SIZE (512m)
 #          --client keepalive|jdk (keepalive)
 #          --metrics-interval-ms N (1000; the heap is also read every 200 ms with jstat)
 #          --server-java-opts "..." --work DIR (target/bench-import)

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The certificates part's one public service: import, reimport, describe, list, tag, delete. The
@@ -50,6 +51,15 @@ public final class CertificateService {
     private final OptionalLong maxCertificates;
     private final CertificateRepository repository = new CertificateRepository();
     private volatile CertificateUsage usage = CertificateUsage.NONE;
+
+    /**
+     * CA chains as X.509 objects, by their PEM: the edge unseals a certificate on the first
+     * handshake for one of its names, and a SaaS's certificates mostly share a handful of chains,
+     * so each is decoded once (X509Certificate is immutable). Cleared when full rather than tracked
+     * for recency: a refill is one parse per distinct chain.
+     */
+    private final ConcurrentHashMap<String, List<X509Certificate>> parsedChains = new ConcurrentHashMap<>();
+    private static final int MAX_PARSED_CHAINS = 1_000;
 
     public CertificateService(Database db, ImportRules rules, KeyCipher cipher, Clock clock, OptionalLong maxCertificates) {
         this.db = db;
@@ -421,11 +431,23 @@ public final class CertificateService {
                 .toList();
     }
 
+    private List<X509Certificate> parsedChain(String chainPem) {
+        List<X509Certificate> chain = parsedChains.get(chainPem);
+        if (chain == null) {
+            chain = List.copyOf(Pem.certificates("certificateChain", chainPem));
+            if (parsedChains.size() >= MAX_PARSED_CHAINS) {
+                parsedChains.clear();
+            }
+            parsedChains.put(chainPem, chain);
+        }
+        return chain;
+    }
+
     /** Decrypts the key of sealed material: CPU only, no database. */
     public ServingMaterial unseal(SealedMaterial sealed) {
         List<X509Certificate> chain = new ArrayList<>(Pem.certificates("certificate", sealed.certificatePem()));
         if (!sealed.chainPem().isEmpty()) {
-            chain.addAll(Pem.certificates("certificateChain", sealed.chainPem()));
+            chain.addAll(parsedChain(sealed.chainPem()));
         }
         return new ServingMaterial(sealed.certificateId(), sealed.version(), chain,
                 decryptKey(sealed.keyType(), sealed.encryptedKey(), sealed.certificateId()));
