@@ -327,26 +327,15 @@ final class DistributionRepository {
                 + "LEFT JOIN certificates cert ON cert.id = d.certificate_id WHERE d.change_seq > ? ORDER BY d.change_seq")) {
             ps.setLong(1, afterSeq);
             ps.setFetchSize(1000);
-            List<ServedRow> rows = new ArrayList<>();
+            List<Served> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new ServedRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                            rs.getLong(6), rs.getBoolean(7)));
+                    out.add(new Served(rs.getString(1), rs.getInt(2), rs.getString(3),
+                            Json.read(rs.getString(4), DistributionConfig.class), rs.getInt(5), rs.getLong(6),
+                            rs.getBoolean(7)));
                 }
             }
-            // A starting node reads every distribution: parsing 10,000 configs is most of that read
-            // on a cold JVM (bench/edge start-up), so large reads parse on every core.
-            return (rows.size() >= PARALLEL_PARSE_ROWS ? rows.parallelStream() : rows.stream()).map(ServedRow::parse).toList();
-        }
-    }
-
-    private static final int PARALLEL_PARSE_ROWS = 1_000;
-
-    private record ServedRow(String id, int version, String domainName, String configJson, int certificateVersion,
-                             long changeSeq, boolean enabled) {
-        Served parse() {
-            return new Served(id, version, domainName, Json.read(configJson, DistributionConfig.class), certificateVersion,
-                    changeSeq, enabled);
+            return out;
         }
     }
 
