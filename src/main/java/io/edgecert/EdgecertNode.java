@@ -45,7 +45,8 @@ import java.util.concurrent.FutureTask;
 public final class EdgecertNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgecertNode.class);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** Everything started so far, closed in reverse: by close(), or by start() when a later part fails. */
+    private final List<AutoCloseable> closeables;
     private final Database database;
     private final CertificateService certificates;
     private final ApiServer api;
@@ -55,7 +56,8 @@ public final class EdgecertNode implements AutoCloseable {
     private final JobService jobs;
     private volatile List<EdgeRoute> servedRoutes = List.of();
 
-    private EdgecertNode(EdgecertConfig config) throws Exception {
+    private EdgecertNode(EdgecertConfig config, List<AutoCloseable> closeables) throws Exception {
+        this.closeables = closeables;
         Files.createDirectories(config.dataDir());
         Clock clock = Clock.systemUTC();
         MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), log::warn);
@@ -142,7 +144,14 @@ public final class EdgecertNode implements AutoCloseable {
     }
 
     public static EdgecertNode start(EdgecertConfig config) throws Exception {
-        return new EdgecertNode(config);
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            return new EdgecertNode(config, started);
+        } catch (Exception | Error e) {
+            // e.g. the API port taken: the database, edge and workers already started must not linger
+            closeAll(started);
+            throw e;
+        }
     }
 
     private <T extends AutoCloseable> T track(T c) {
@@ -181,6 +190,10 @@ public final class EdgecertNode implements AutoCloseable {
 
     @Override
     public void close() {
+        closeAll(closeables);
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             try {
                 closeables.get(i).close();
