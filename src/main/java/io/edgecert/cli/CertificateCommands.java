@@ -84,13 +84,22 @@ final class CertificateCommands {
         @Option(names = "--tag", paramLabel = "KEY[=VALUE]", description = "Only certificates with this tag.")
         String tag;
 
+        @Option(names = "--tag-key", paramLabel = "KEY", description = "Only certificates with this tag key, taken verbatim "
+                + "(for keys holding '='); with --tag-value, only that value.")
+        String tagKey;
+
+        @Option(names = "--tag-value", paramLabel = "VALUE", description = "With --tag-key: the tag's value, taken verbatim.")
+        String tagValue;
+
         @Mixin
         PagingOptions paging;
 
         @Override
         int run(ApiClient api, Output out) {
+            // both forms are checked by the server, which says which combination it refuses
             out.print(api.list(ApiClient.path("certificates"), ApiClient.query("domain", domain,
-                    "expiringWithinDays", expiringWithinDays, "status", status, "tag", tag), paging.paging()).toJson(), TABLE);
+                    "expiringWithinDays", expiringWithinDays, "status", status, "tag", tag, "tagKey", tagKey,
+                    "tagValue", tagValue), paging.paging()).toJson(), TABLE);
             return 0;
         }
     }

@@ -80,6 +80,17 @@ class CertificateCommandsTest {
         assertThat(listed.exit()).as(listed.toString()).isZero();
         assertThat(listed.json().get("items")).extracting(c -> c.get("id").asText()).containsExactly(id);
 
+        Cli.Result byTag = cli.run("list-certificates", "--domain", z, "--tag", "team=blue");
+        assertThat(byTag.json().get("items")).extracting(c -> c.get("id").asText()).containsExactly(id);
+        Cli.Result byTagKey = cli.run("list-certificates", "--domain", z, "--tag-key", "env", "--tag-value", "prod");
+        assertThat(byTagKey.exit()).as(byTagKey.toString()).isZero();
+        assertThat(byTagKey.json().get("items")).extracting(c -> c.get("id").asText()).containsExactly(id);
+        Cli.Result otherValue = cli.run("list-certificates", "--domain", z, "--tag-key", "env", "--tag-value", "dev");
+        assertThat(otherValue.json().get("items")).isEmpty();
+        Cli.Result valueOnly = cli.run("list-certificates", "--tag-value", "prod");
+        assertThat(valueOnly.exit()).isEqualTo(1);
+        assertThat(valueOnly.err()).contains("tagValue needs tagKey");
+
         Cli.Result table = cli.run("list-certificates", "--domain", z, "--output", "table");
         assertThat(table.exit()).as(table.toString()).isZero();
         List<String> lines = table.out().lines().toList();
