@@ -125,7 +125,11 @@ public final class EdgeDeployment implements AutoCloseable {
     private void load(DistributionRepository repo, DistributionRepository.Fingerprint target) {
         long started = System.nanoTime();
         long since = known.values().stream().mapToLong(DistributionRepository.Served::changeSeq).max().orElse(-1);
-        List<DistributionRepository.Served> changed = distributions.database().withConnection(c -> repo.changedSince(c, since));
+        // The first load makes the edge load every certificate it needs, at its current version:
+        // the versions only matter later, to tell a reimport (which restamps its distributions).
+        boolean first = previousLoads == 0 && known.isEmpty();
+        List<DistributionRepository.Served> changed = distributions.database().withConnection(c ->
+                first ? repo.allForFirstLoad(c) : repo.changedSince(c, since));
         changed.forEach(s -> known.put(s.id(), s));
         if (!fingerprintOfKnown().equals(target)) {
             known.clear();
