@@ -35,7 +35,8 @@ class FailedStartTest {
         env.put("EDGECERT_EDGE_HTTP_PORT", "0");
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             env.put("EDGECERT_API_PORT", String.valueOf(taken.getLocalPort()));
-            assertThatThrownBy(() -> EdgecertNode.start(EdgecertConfig.from(env))).isNotNull();
+            assertThatThrownBy(() -> EdgecertNode.start(EdgecertConfig.from(env)))
+                    .hasStackTraceContaining(String.valueOf(taken.getLocalPort()));
         }
 
         // Same data dir (H2 refuses a second opener of its file) and same edge port: both free again.

@@ -255,24 +255,25 @@ class JobFaultsTest {
     }
 
     private int sql(String query, String arg) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(query)) {
-                ps.setString(1, arg);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
+        return firstColumn(query, arg, rs -> rs.getInt(1));
     }
 
     private String text(String query, String arg) {
+        return firstColumn(query, arg, rs -> rs.getString(1));
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rs) throws java.sql.SQLException;
+    }
+
+    /** The first row's first column of a query with one string parameter. */
+    private <T> T firstColumn(String query, String arg, Column<T> column) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(query)) {
                 ps.setString(1, arg);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getString(1);
+                    return column.read(rs);
                 }
             }
         });
