@@ -12,6 +12,7 @@
 #
 #   bench/edge/run.sh            # N=10000 DURATION=15 (seconds per load run); needs nginx, wrk, gcc, libssl-dev
 #   SKIP_LOAD=1 EDGE_THREADS=2 bench/edge/run.sh   # reuse the last loaded data dir; edge event-loop threads
+#   EDGE_RSA_SIGNER=boringssl    # who makes edgecert's RSA signatures (EDGECERT_EDGE_RSA_SIGNER; default auto)
 #   WARMUP=10                    # seconds of untimed handshakes and of wrk before each server's timed runs
 #   EDGE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/edge.jfr,settings=profile"   # extra JVM options for edgecert
 set -euo pipefail
@@ -53,7 +54,7 @@ used_heap_kb() { jcmd "$1" GC.run >/dev/null; sleep 1; jstat -gc "$1" | awk 'NR=
 start_edgecert() { # data dir, api port, https port, http port
   EDGECERT_DATA_DIR=$1 EDGECERT_API_PORT=$2 EDGECERT_EDGE_HTTPS_PORT=$3 EDGECERT_EDGE_HTTP_PORT=$4 \
   EDGECERT_ADMIN_TOKEN=bench-token-0123456789 EDGECERT_MASTER_KEY=$master EDGECERT_EDGE_DOMAIN=edge.bench \
-  EDGECERT_TRUST_STORE=$work/root.pem EDGECERT_EDGE_THREADS=${EDGE_THREADS:-0} \
+  EDGECERT_TRUST_STORE=$work/root.pem EDGECERT_EDGE_THREADS=${EDGE_THREADS:-0} EDGECERT_EDGE_RSA_SIGNER=${EDGE_RSA_SIGNER:-auto} \
     java -Xmx1g -XX:+UseParallelGC ${EDGE_JAVA_OPTS:-} -jar target/edgecert.jar serve > "$1.log" 2>&1 &
   edgecert_pid=$!; pids+=("$edgecert_pid")
 }

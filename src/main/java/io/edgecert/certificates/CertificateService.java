@@ -11,6 +11,7 @@ import io.edgecert.store.WriteGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -386,7 +387,10 @@ public final class CertificateService {
 
     // ---- material for the edge ---------------------------------------------------------------
 
-    /** Serving material: the ordered chain and the decrypted key. Only the edge calls this. */
+    /**
+     * Serving material: the leaf, the ordered chain as served (without a self-signed root) and the
+     * decrypted key. Only the edge calls this.
+     */
     public record ServingMaterial(String certificateId, int version, List<X509Certificate> chain, PrivateKey key) {
         @Override
         public String toString() {
@@ -431,10 +435,18 @@ public final class CertificateService {
                 .toList();
     }
 
-    private List<X509Certificate> parsedChain(String chainPem) {
+    /**
+     * The chain as the edge sends it, parsed once per distinct chain: a self-signed root at its
+     * end is left out. Clients bring their own trust anchors (RFC 8446 4.4.2 lets a server omit
+     * them); sending one costs every handshake about a kilobyte and the client a signature check.
+     * The stored chain, which the API returns, keeps it.
+     */
+    private List<X509Certificate> servedChain(String chainPem) {
         List<X509Certificate> chain = parsedChains.get(chainPem);
         if (chain == null) {
-            chain = List.copyOf(Pem.certificates("certificateChain", chainPem));
+            List<X509Certificate> parsed = Pem.certificates("certificateChain", chainPem);
+            chain = List.copyOf(!parsed.isEmpty() && selfSigned(parsed.get(parsed.size() - 1))
+                    ? parsed.subList(0, parsed.size() - 1) : parsed);
             if (parsedChains.size() >= MAX_PARSED_CHAINS) {
                 parsedChains.clear();
             }
@@ -443,11 +455,24 @@ public final class CertificateService {
         return chain;
     }
 
+    /** Self-signed, not merely self-issued (a key-rollover certificate names itself but is signed by the old key). */
+    private static boolean selfSigned(X509Certificate c) {
+        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            c.verify(c.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /** Decrypts the key of sealed material: CPU only, no database. */
     public ServingMaterial unseal(SealedMaterial sealed) {
         List<X509Certificate> chain = new ArrayList<>(Pem.certificates("certificate", sealed.certificatePem()));
         if (!sealed.chainPem().isEmpty()) {
-            chain.addAll(parsedChain(sealed.chainPem()));
+            chain.addAll(servedChain(sealed.chainPem()));
         }
         return new ServingMaterial(sealed.certificateId(), sealed.version(), chain,
                 decryptKey(sealed.keyType(), sealed.encryptedKey(), sealed.certificateId()));

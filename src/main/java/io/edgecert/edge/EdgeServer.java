@@ -1,6 +1,7 @@
 package io.edgecert.edge;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,7 +58,7 @@ public final class EdgeServer implements AutoCloseable {
 
     private EdgeServer(EdgeSettings settings, CertificateSource source, MeterRegistry metrics) throws Exception {
         this.settings = settings;
-        this.tls = new TlsContexts(settings.tlsProvider());
+        this.tls = new TlsContexts(settings.tlsProvider(), settings.rsaSigner());
         this.certificates = new ServingCertificates(source, tls, settings.sslContextCacheSize());
         DefaultCertificate defaults = DefaultCertificate.load(settings.defaultCertificate(), settings.defaultPrivateKey(),
                 settings.edgeDomain());
@@ -82,6 +83,14 @@ public final class EdgeServer implements AutoCloseable {
                 .description("certificates held in memory (sealed)").register(metrics);
         Gauge.builder("edgecert_edge_ssl_contexts", certificates, ServingCertificates::contextCount)
                 .description("SSL contexts built and cached").register(metrics);
+        tls.systemOpenSslRsa().ifPresent(rsa -> {
+            FunctionCounter.builder("edgecert_edge_openssl_rsa_operations", rsa, SystemOpenSslRsa::signatures)
+                    .description("RSA private-key operations made by the system's OpenSSL").tag("operation", "sign")
+                    .register(metrics);
+            FunctionCounter.builder("edgecert_edge_openssl_rsa_operations", rsa, SystemOpenSslRsa::decryptions)
+                    .description("RSA private-key operations made by the system's OpenSSL").tag("operation", "decrypt")
+                    .register(metrics);
+        });
         log.info("Edge default certificate: {}", defaults.generated()
                 ? "generated, self-signed for *." + settings.edgeDomain() : defaults.chain().get(0).getSubjectX500Principal());
     }
@@ -124,7 +133,7 @@ public final class EdgeServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
-                        ch.pipeline().addLast("idle-close", IdleConnectionCloser.INSTANCE);
+                        ch.pipeline().addLast("idle-close", ConnectionCloser.INSTANCE);
                         ch.pipeline().addLast("sni", new EdgeSniHandler(lookup, 10_000));
                         ch.pipeline().addLast("alpn", new AlpnHandler(
                                 () -> new ProxyHandler(() -> routes, origins, responseTimeout), handshakes, handshakeFailures));
@@ -136,7 +145,7 @@ public final class EdgeServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
-                        ch.pipeline().addLast("idle-close", IdleConnectionCloser.INSTANCE);
+                        ch.pipeline().addLast("idle-close", ConnectionCloser.INSTANCE);
                         ch.pipeline().addLast("http", new HttpServerCodec());
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(64 * 1024));
                         ch.pipeline().addLast("redirect", new HttpsRedirectHandler(EdgeServer.this::httpsPort));
@@ -177,6 +186,21 @@ public final class EdgeServer implements AutoCloseable {
 
     public String tlsProvider() {
         return tls.providerName();
+    }
+
+    /** "openssl" (the system's, see SystemOpenSslRsa), "boringssl" or "jdk": who signs with RSA keys. */
+    public String rsaSigner() {
+        return tls.rsaSignerName();
+    }
+
+    /** RSA signatures the system's OpenSSL has made for this edge. */
+    public long systemOpenSslSignatures() {
+        return tls.systemOpenSslRsa().map(SystemOpenSslRsa::signatures).orElse(0L);
+    }
+
+    /** RSA key-exchange decryptions the system's OpenSSL has made for this edge. */
+    public long systemOpenSslDecryptions() {
+        return tls.systemOpenSslRsa().map(SystemOpenSslRsa::decryptions).orElse(0L);
     }
 
     /** "epoll" or "nio": the socket layer in use. */

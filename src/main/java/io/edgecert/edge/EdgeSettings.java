@@ -24,10 +24,13 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
                            Optional<Path> defaultCertificate, Optional<Path> defaultPrivateKey, boolean strictSni,
                            int sslContextCacheSize, TlsProvider tlsProvider, Duration originConnectTimeout,
                            Duration originResponseTimeout, Duration originIdleTimeout, Optional<Path> originTrustStore,
-                           int workerThreads, EdgeTransport.Choice transport) {
+                           int workerThreads, EdgeTransport.Choice transport, RsaSigner rsaSigner) {
 
     /** Which TLS implementation serves: BoringSSL when it loads (AUTO), or forced. */
     public enum TlsProvider { AUTO, OPENSSL, JDK }
+
+    /** Who makes RSA signatures under BoringSSL: the system's OpenSSL 3 when it loads (AUTO), or forced. */
+    public enum RsaSigner { AUTO, OPENSSL, BORINGSSL }
 
     public static EdgeSettings from(Map<String, String> environment, int httpsPort, int httpPort, String edgeDomain) {
         Env env = new Env(environment);
@@ -50,6 +53,12 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
                 env.duration("EDGECERT_EDGE_ORIGIN_IDLE_TIMEOUT", Duration.ofSeconds(60)),
                 env.file("EDGECERT_EDGE_ORIGIN_TRUST_STORE"),
                 (int) env.number("EDGECERT_EDGE_THREADS", 0, 1024, 0),
-                env.get("EDGECERT_EDGE_TRANSPORT").map(EdgeTransport::parse).orElse(EdgeTransport.Choice.AUTO));
+                env.get("EDGECERT_EDGE_TRANSPORT").map(EdgeTransport::parse).orElse(EdgeTransport.Choice.AUTO),
+                env.get("EDGECERT_EDGE_RSA_SIGNER").map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                    case "auto" -> RsaSigner.AUTO;
+                    case "openssl" -> RsaSigner.OPENSSL;
+                    case "boringssl" -> RsaSigner.BORINGSSL;
+                    default -> throw new IllegalArgumentException("EDGECERT_EDGE_RSA_SIGNER must be auto, openssl or boringssl, got '" + v + "'");
+                }).orElse(RsaSigner.AUTO));
     }
 }

@@ -20,11 +20,14 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
     private final X509Certificate[] chain;
     /** BoringSSL asks per key-exchange type and copes with a mismatch; the JDK needs the right answer. */
     private final boolean anyKeyType;
+    /** Another signer holds the key (SystemOpenSslRsa): BoringSSL gets the chain alone and calls it. */
+    private final boolean withholdKey;
 
-    FixedKeyManager(PrivateKey key, X509Certificate[] chain, boolean anyKeyType) {
+    FixedKeyManager(PrivateKey key, X509Certificate[] chain, boolean anyKeyType, boolean withholdKey) {
         this.key = key;
         this.chain = chain.clone();
         this.anyKeyType = anyKeyType;
+        this.withholdKey = withholdKey;
     }
 
     private String aliasFor(String keyType) {
@@ -54,7 +57,7 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return ALIAS.equals(alias) ? key : null;
+        return ALIAS.equals(alias) && !withholdKey ? key : null;
     }
 
     @Override

@@ -42,6 +42,12 @@ import java.util.function.Supplier;
  * until the response of the current one is complete.
  */
 final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginRelay.Exchange {
+    /**
+     * Messages of pipelined requests held while one is in flight before the client is no longer
+     * read: a GET is two messages, a body part at most 64 KB (the codec's chunk limit).
+     */
+    private static final int MAX_QUEUED = 8;
+
     private final Supplier<RouteTable> routes;
     private final OriginPools origins;
     private final long responseTimeoutMillis;
@@ -64,7 +70,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
     private boolean responseStarted;
     private boolean exchangeOpen;
     private boolean originReusable;
-    private ScheduledFuture<?> responseTimeout;
+    /**
+     * When the origin must have started its response (System.nanoTime), 0 when nothing is awaited.
+     * One timer per connection checks it and re-arms itself while requests keep coming, instead
+     * of a timer scheduled and cancelled for every request.
+     */
+    private long responseDeadline;
+    private ScheduledFuture<?> responseTimer;
+    /** Written but not yet flushed, so that read-complete flushes only when there is something to send. */
+    private boolean originUnflushed;
+    private boolean clientUnflushed;
+    /** The origin connection is being acquired asynchronously: the client is not read meanwhile. */
+    private boolean awaitingOrigin;
     private String originName;
     private OriginPools.OriginKey currentKey;
 
@@ -96,6 +113,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         }
         if (exchangeOpen && msg instanceof HttpRequest || !queued.isEmpty() && !replaying) {
             queued.add(o); // pipelined: decoded from the same read as the current request
+            updateClientReading();
             return;
         }
         if (o.decoderResult().isFailure()) {
@@ -146,8 +164,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         } finally {
             replaying = false;
         }
-        if (origin != null) {
+        if (origin != null && originUnflushed) {
             origin.flush();
+            originUnflushed = false;
         }
     }
 
@@ -184,7 +203,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         responseStarted = false;
         originReusable = true;
         pending.add(toOrigin);
-        ctx.channel().config().setAutoRead(false); // hold the body until the origin connection is ready
         OriginPools.OriginKey key = OriginPools.OriginKey.of(target);
         currentKey = key;
         if (idleOrigin != null) {
@@ -197,6 +215,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
             origins.release(kept, true);
         }
         Future<Channel> acquired = origins.acquire(ctx.channel().eventLoop(), key);
+        if (!acquired.isDone()) {
+            awaitingOrigin = true; // a new connection: hold the body until it is ready
+            updateClientReading();
+        }
         acquired.addListener(f -> originAcquired(acquired));
     }
 
@@ -205,6 +227,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
     }
 
     private void originAcquired(Future<Channel> f) {
+        awaitingOrigin = false;
         if (!f.isSuccess()) {
             failBeforeResponse(f.cause());
             return;
@@ -223,7 +246,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
             origin.write(o);
         }
         origin.flush();
-        ctx.channel().config().setAutoRead(!requestComplete && origin.isWritable());
+        originUnflushed = false;
+        updateClientReading();
+    }
+
+    /**
+     * Reads from the client go on unless something must wait: the origin connection is not ready,
+     * the origin cannot take more of the body, or pipelined requests pile up. Toggling reads costs
+     * an epoll_ctl each time, so the common exchange (a request, then its response) never does.
+     */
+    private void updateClientReading() {
+        boolean hold = awaitingOrigin || queued.size() >= MAX_QUEUED
+                || origin != null && !requestComplete && !origin.isWritable();
+        ctx.channel().config().setAutoRead(!hold);
     }
 
     private void forwardBody(HttpContent content) {
@@ -242,16 +277,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         }
         noteRequestEnd(content);
         origin.write(content); // flushed in channelReadComplete
-        if (!origin.isWritable() || requestComplete) {
-            ctx.channel().config().setAutoRead(false);
+        originUnflushed = true;
+        if (!origin.isWritable()) {
+            updateClientReading();
         }
     }
 
     private void noteRequestEnd(HttpObject o) {
         if (o instanceof LastHttpContent) {
             requestComplete = true;
-            if (!responseStarted && responseTimeout == null) {
-                responseTimeout = ctx.executor().schedule(this::responseTimedOut, responseTimeoutMillis, TimeUnit.MILLISECONDS);
+            if (!responseStarted && responseDeadline == 0) {
+                responseDeadline = Math.max(1, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis));
+                if (responseTimer == null) {
+                    responseTimer = ctx.executor().schedule(this::checkResponseDeadline, responseTimeoutMillis, TimeUnit.MILLISECONDS);
+                }
             }
         }
     }
@@ -271,8 +310,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         boolean last = msg instanceof LastHttpContent;
         if (last) {
             ctx.writeAndFlush(msg);
+            clientUnflushed = false;
         } else {
             ctx.write(msg); // flushed when the origin read completes: one syscall per read, not per part
+            clientUnflushed = true;
         }
         if (!ctx.channel().isWritable() && origin != null) {
             origin.config().setAutoRead(false);
@@ -345,8 +386,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
+    private void checkResponseDeadline() {
+        responseTimer = null;
+        if (responseDeadline == 0) {
+            return; // answered; the next request arms a timer again
+        }
+        long left = responseDeadline - System.nanoTime();
+        if (left > 0) {
+            responseTimer = ctx.executor().schedule(this::checkResponseDeadline, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        responseDeadline = 0;
+        responseTimedOut();
+    }
+
     private void responseTimedOut() {
-        responseTimeout = null;
         if (exchangeOpen && !responseStarted) {
             if (origin != null) {
                 origin.pipeline().get(OriginRelay.class).end();
@@ -387,15 +441,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (origin != null) {
+        if (origin != null && originUnflushed) {
             origin.flush();
+            originUnflushed = false;
         }
         ctx.fireChannelReadComplete();
     }
 
     @Override
     public void onOriginReadComplete() {
-        ctx.flush();
+        if (clientUnflushed) {
+            ctx.flush();
+            clientUnflushed = false;
+        }
     }
 
     @Override
@@ -408,14 +466,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
 
     @Override
     public void onOriginWritabilityChanged(boolean writable) {
-        if (writable && exchangeOpen && !requestComplete) {
-            ctx.channel().config().setAutoRead(true);
+        if (exchangeOpen) {
+            updateClientReading();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimeout();
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
         exchangeOpen = false;
         if (origin != null) {
             origin.pipeline().get(OriginRelay.class).end();
@@ -438,11 +500,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         ctx.close();
     }
 
+    /** Nothing is awaited any more; the timer, if armed, finds no deadline and lapses. */
     private void cancelTimeout() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
-            responseTimeout = null;
-        }
+        responseDeadline = 0;
     }
 
     private void drainPending() {

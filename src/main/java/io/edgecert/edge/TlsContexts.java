@@ -4,6 +4,8 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslPrivateKeyMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -84,8 +87,10 @@ final class TlsContexts {
 
     private final SslProvider provider;
     private final Map<MinimumProtocol, List<String>> ciphers;
+    /** Who makes RSA signatures under BoringSSL: the system's OpenSSL where it loads, else BoringSSL. */
+    private final Optional<SystemOpenSslRsa> rsa;
 
-    TlsContexts(EdgeSettings.TlsProvider wanted) {
+    TlsContexts(EdgeSettings.TlsProvider wanted, EdgeSettings.RsaSigner rsaSigner) {
         boolean native_ = OpenSsl.isAvailable();
         this.provider = switch (wanted) {
             case JDK -> SslProvider.JDK;
@@ -105,6 +110,34 @@ final class TlsContexts {
         } else {
             log.info("Edge TLS provider: {}", provider == SslProvider.JDK ? "JDK" : OpenSsl.versionString());
         }
+        this.rsa = provider == SslProvider.JDK ? Optional.empty() : rsaSigner(rsaSigner);
+    }
+
+    private static Optional<SystemOpenSslRsa> rsaSigner(EdgeSettings.RsaSigner wanted) {
+        if (wanted == EdgeSettings.RsaSigner.BORINGSSL) {
+            log.info("Edge RSA signatures: BoringSSL (EDGECERT_EDGE_RSA_SIGNER=boringssl)");
+            return Optional.empty();
+        }
+        try {
+            SystemOpenSslRsa loaded = SystemOpenSslRsa.load();
+            log.info("Edge RSA signatures: {} (system libcrypto, through BoringSSL's private-key hook)", loaded.version());
+            return Optional.of(loaded);
+        } catch (Exception | LinkageError e) {
+            if (wanted == EdgeSettings.RsaSigner.OPENSSL) {
+                throw new IllegalStateException("EDGECERT_EDGE_RSA_SIGNER=openssl but the system OpenSSL signer does not load: " + e, e);
+            }
+            log.info("Edge RSA signatures: BoringSSL (the system OpenSSL signer does not load here: {})", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** "openssl" when the system's OpenSSL makes the edge's RSA signatures, else "boringssl" or "jdk". */
+    String rsaSignerName() {
+        return rsa.isPresent() ? "openssl" : provider == SslProvider.JDK ? "jdk" : "boringssl";
+    }
+
+    Optional<SystemOpenSslRsa> systemOpenSslRsa() {
+        return rsa;
     }
 
     String providerName() {
@@ -118,11 +151,13 @@ final class TlsContexts {
     /** A server context for one certificate under one TLS policy, offering h2 and http/1.1. */
     SslContext server(List<X509Certificate> chain, PrivateKey key, MinimumProtocol policy) throws SSLException {
         X509Certificate[] certs = chain.toArray(new X509Certificate[0]);
+        Optional<OpenSslPrivateKeyMethod> offload = rsa.isPresent() && key instanceof RSAPrivateKey rsaKey
+                ? Optional.of(rsa.get().keyMethod(rsaKey)) : Optional.empty();
         SslContextBuilder b = (provider == SslProvider.JDK
-                ? SslContextBuilder.forServer(new FixedKeyManager(key, certs, false))
+                ? SslContextBuilder.forServer(new FixedKeyManager(key, certs, false, false))
                 // the caching factory converts key and chain to BoringSSL's form once, on first use
                 : SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(
-                        new KeyManagerFactoryWrapper(new FixedKeyManager(key, certs, true)))))
+                        new KeyManagerFactoryWrapper(new FixedKeyManager(key, certs, true, offload.isPresent())))))
                 .sslProvider(provider)
                 .trustManager(NO_CLIENT_CERTIFICATES)
                 .protocols(policy.protocols())
@@ -133,6 +168,7 @@ final class TlsContexts {
         } else if (!policy.tls12Ciphers().isEmpty()) {
             b.ciphers(suites);
         }
+        offload.ifPresent(method -> b.option(OpenSslContextOption.PRIVATE_KEY_METHOD, method));
         return b.build();
     }
 

@@ -123,6 +123,10 @@ class EdgeServingTest {
         EdgeProbe.Run fp = EdgeProbe.run(List.of("openssl", "x509", "-in", servedPem.toString(), "-noout",
                 "-fingerprint", "-sha256"), null);
         assertThat(fp.stdout().strip()).endsWith("=" + c.fingerprint());
+        // served without the self-signed root the chain was imported with: leaf and intermediate
+        assertThat(s.stdout().split("-----BEGIN CERTIFICATE-----", -1)).hasSize(3);
+        assertThat(s.stdout()).contains("1 s:" + opensslName(c.pki().intermediate().certificate()))
+                .doesNotContain("s:" + opensslName(c.pki().root().certificate()));
 
         // curl verifies the chain against the test root and the name: a real client's view.
         Path root = tmp.resolve("root.pem");
@@ -137,6 +141,94 @@ class EdgeServingTest {
                 "--cacert", root.toString(), "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
                 "https://www." + z + ":" + https + "/h2"), null);
         assertThat(h2.stdout()).isEqualTo("2 200");
+    }
+
+    @Test
+    void aChainWithoutItsRootIsServedWhole() throws Exception {
+        String z = zone();
+        TestPki.Issued root = TestPki.cert().subject("CN=root " + z).key(TestPki.rsa(2048)).ca().selfSigned().build();
+        TestPki.Issued first = TestPki.cert().subject("CN=first intermediate " + z).key(TestPki.ec("secp256r1"))
+                .ca(1).issuedBy(root).build();
+        TestPki.Issued second = TestPki.cert().subject("CN=second intermediate " + z).key(TestPki.ec("secp256r1"))
+                .ca(0).issuedBy(first).build();
+        TestPki.Issued leaf = TestPki.cert().dns("www." + z).key(TestPki.ec("secp256r1")).issuedBy(second).build();
+        TestApi.Response r = api.post("/api/v1/certificates", Map.of("certificate", leaf.certificatePem(),
+                "privateKey", leaf.keyPem(), "certificateChain",
+                TestPki.pem(second.certificate(), first.certificate())));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        deployedDistribution(r.json().get("id").asText(), origin.url(), List.of("www." + z), Map.of());
+
+        EdgeProbe.Run s = EdgeProbe.run(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + https,
+                "-servername", "www." + z, "-showcerts"), "");
+        assertThat(s.stdout().split("-----BEGIN CERTIFICATE-----", -1)).as(s.stdout()).hasSize(4);
+        assertThat(s.stdout()).contains("1 s:" + opensslName(second.certificate()))
+                .contains("2 s:" + opensslName(first.certificate()));
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderBodiesIncluded() throws Exception {
+        String z = zone();
+        Imported c = importCertificate(TestPki.ec("secp256r1"), "pipe." + z);
+        deployedDistribution(c.id(), origin.url(), List.of("pipe." + z), Map.of());
+        // more requests than the proxy holds while one is in flight, so reading the client stops and resumes
+        int n = 40;
+        StringBuilder all = new StringBuilder("GET /slow?ms=200 HTTP/1.1\r\nHost: pipe." + z + "\r\n\r\n");
+        for (int i = 1; i < n; i++) {
+            all.append(i % 2 == 0
+                    ? "GET /echo?i=" + i + " HTTP/1.1\r\nHost: pipe." + z + "\r\n\r\n"
+                    : "POST /echo?i=" + i + " HTTP/1.1\r\nHost: pipe." + z + "\r\nContent-Length: " + ("body-" + i).length()
+                    + "\r\n\r\nbody-" + i);
+        }
+        try (SSLSocket socket = EdgeProbe.open(https, "pipe." + z)) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(all.toString().getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < n; i++) {
+                Map<String, String> headers = new java.util.HashMap<>();
+                String status = readLine(in);
+                for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                    int colon = line.indexOf(':');
+                    headers.put(line.substring(0, colon).trim().toLowerCase(), line.substring(colon + 1).trim());
+                }
+                assertThat(status).as("response %d", i).startsWith("HTTP/1.1 200");
+                assertThat(headers.get("x-origin-path")).as("response %d", i).isEqualTo(i == 0 ? "/slow?ms=200" : "/echo?i=" + i);
+                assertThat(new String(readBody(in, headers), StandardCharsets.US_ASCII)).as("response %d", i)
+                        .isEqualTo(i % 2 == 1 ? "body-" + i : "");
+            }
+        }
+    }
+
+    private static String readLine(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        for (int ch = in.read(); ch != '\n'; ch = in.read()) {
+            if (ch < 0) {
+                throw new java.io.EOFException("connection closed after: " + b);
+            }
+            if (ch != '\r') {
+                b.append((char) ch);
+            }
+        }
+        return b.toString();
+    }
+
+    private static byte[] readBody(java.io.InputStream in, Map<String, String> headers) throws java.io.IOException {
+        if (headers.containsKey("content-length")) {
+            return in.readNBytes(Integer.parseInt(headers.get("content-length")));
+        }
+        assertThat(headers.get("transfer-encoding")).isEqualToIgnoringCase("chunked");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (int size = Integer.parseInt(readLine(in).trim(), 16); size > 0; size = Integer.parseInt(readLine(in).trim(), 16)) {
+            body.write(in.readNBytes(size));
+            readLine(in);
+        }
+        readLine(in); // the empty line after the last chunk
+        return body.toByteArray();
+    }
+
+    /** A subject as openssl s_client prints it ("CN = x"). */
+    private static String opensslName(java.security.cert.X509Certificate c) {
+        return c.getSubjectX500Principal().getName().replace("=", " = ");
     }
 
     @Test
