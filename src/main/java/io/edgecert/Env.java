@@ -54,6 +54,26 @@ public record Env(Map<String, String> env) {
         }).orElse(defaultValue);
     }
 
+    /**
+     * One of a fixed set of words, case-insensitive, each meaning a value: {@code choice("X",
+     * AUTO, entry("auto", AUTO), entry("off", OFF))}. The message lists the words in this order.
+     */
+    @SafeVarargs
+    public final <T> T choice(String name, T defaultValue, Map.Entry<String, T>... words) {
+        return get(name).map(v -> {
+            for (Map.Entry<String, T> w : words) {
+                if (w.getKey().equalsIgnoreCase(v)) {
+                    return w.getValue();
+                }
+            }
+            StringBuilder allowed = new StringBuilder();
+            for (int i = 0; i < words.length; i++) {
+                allowed.append(i == 0 ? "" : i == words.length - 1 ? " or " : ", ").append(words[i].getKey());
+            }
+            throw new IllegalArgumentException(name + " must be " + allowed + ", got '" + v + "'");
+        }).orElse(defaultValue);
+    }
+
     public Optional<Path> file(String name) {
         return get(name).map(v -> {
             Path p = Path.of(v);

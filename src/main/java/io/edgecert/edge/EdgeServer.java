@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * edgecert's TLS edge. Two listeners (HTTPS, and HTTP that redirects to HTTPS); the HTTPS
@@ -83,14 +84,11 @@ public final class EdgeServer implements AutoCloseable {
                 .description("certificates held in memory (sealed)").register(metrics);
         Gauge.builder("edgecert_edge_ssl_contexts", certificates, ServingCertificates::contextCount)
                 .description("SSL contexts built and cached").register(metrics);
-        tls.systemOpenSslRsa().ifPresent(rsa -> {
-            FunctionCounter.builder("edgecert_edge_openssl_rsa_operations", rsa, SystemOpenSslRsa::signatures)
-                    .description("RSA private-key operations made by the system's OpenSSL").tag("operation", "sign")
-                    .register(metrics);
-            FunctionCounter.builder("edgecert_edge_openssl_rsa_operations", rsa, SystemOpenSslRsa::decryptions)
-                    .description("RSA private-key operations made by the system's OpenSSL").tag("operation", "decrypt")
-                    .register(metrics);
-        });
+        tls.systemOpenSslRsa().ifPresent(rsa -> Map.<String, ToDoubleFunction<SystemOpenSslRsa>>of(
+                "sign", SystemOpenSslRsa::signatures, "decrypt", SystemOpenSslRsa::decryptions).forEach((operation, count) ->
+                FunctionCounter.builder("edgecert_edge_openssl_rsa_operations", rsa, count)
+                        .description("RSA private-key operations made by the system's OpenSSL").tag("operation", operation)
+                        .register(metrics)));
         log.info("Edge default certificate: {}", defaults.generated()
                 ? "generated, self-signed for *." + settings.edgeDomain() : defaults.chain().get(0).getSubjectX500Principal());
     }
@@ -133,7 +131,7 @@ public final class EdgeServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
-                        ch.pipeline().addLast("idle-close", ConnectionCloser.INSTANCE);
+                        ch.pipeline().addLast("close", ConnectionCloser.INSTANCE);
                         ch.pipeline().addLast("sni", new EdgeSniHandler(lookup, 10_000));
                         ch.pipeline().addLast("alpn", new AlpnHandler(
                                 () -> new ProxyHandler(() -> routes, origins, responseTimeout), handshakes, handshakeFailures));
@@ -145,7 +143,7 @@ public final class EdgeServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
-                        ch.pipeline().addLast("idle-close", ConnectionCloser.INSTANCE);
+                        ch.pipeline().addLast("close", ConnectionCloser.INSTANCE);
                         ch.pipeline().addLast("http", new HttpServerCodec());
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(64 * 1024));
                         ch.pipeline().addLast("redirect", new HttpsRedirectHandler(EdgeServer.this::httpsPort));

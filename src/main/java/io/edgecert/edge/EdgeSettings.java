@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import static java.util.Map.entry;
+
 /**
  * How the edge listens and behaves (api.md, "Running"; README "The edge").
  *
@@ -39,12 +41,8 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
         if (cert.isPresent() != key.isPresent()) {
             throw new IllegalArgumentException("EDGECERT_EDGE_DEFAULT_CERTIFICATE and EDGECERT_EDGE_DEFAULT_PRIVATE_KEY go together");
         }
-        TlsProvider provider = env.get("EDGECERT_EDGE_TLS_PROVIDER").map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
-            case "auto" -> TlsProvider.AUTO;
-            case "openssl", "boringssl" -> TlsProvider.OPENSSL;
-            case "jdk" -> TlsProvider.JDK;
-            default -> throw new IllegalArgumentException("EDGECERT_EDGE_TLS_PROVIDER must be auto, openssl or jdk, got '" + v + "'");
-        }).orElse(TlsProvider.AUTO);
+        TlsProvider provider = env.choice("EDGECERT_EDGE_TLS_PROVIDER", TlsProvider.AUTO, entry("auto", TlsProvider.AUTO),
+                entry("openssl", TlsProvider.OPENSSL), entry("boringssl", TlsProvider.OPENSSL), entry("jdk", TlsProvider.JDK));
         return new EdgeSettings(env.get("EDGECERT_EDGE_BIND").orElse("0.0.0.0"), httpsPort, httpPort, edgeDomain,
                 cert, key, env.flag("EDGECERT_EDGE_STRICT_SNI", false),
                 (int) env.number("EDGECERT_EDGE_SSL_CONTEXT_CACHE", 16, 1_000_000, 50_000), provider,
@@ -53,12 +51,9 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
                 env.duration("EDGECERT_EDGE_ORIGIN_IDLE_TIMEOUT", Duration.ofSeconds(60)),
                 env.file("EDGECERT_EDGE_ORIGIN_TRUST_STORE"),
                 (int) env.number("EDGECERT_EDGE_THREADS", 0, 1024, 0),
-                env.get("EDGECERT_EDGE_TRANSPORT").map(EdgeTransport::parse).orElse(EdgeTransport.Choice.AUTO),
-                env.get("EDGECERT_EDGE_RSA_SIGNER").map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
-                    case "auto" -> RsaSigner.AUTO;
-                    case "openssl" -> RsaSigner.OPENSSL;
-                    case "boringssl" -> RsaSigner.BORINGSSL;
-                    default -> throw new IllegalArgumentException("EDGECERT_EDGE_RSA_SIGNER must be auto, openssl or boringssl, got '" + v + "'");
-                }).orElse(RsaSigner.AUTO));
+                env.choice("EDGECERT_EDGE_TRANSPORT", EdgeTransport.Choice.AUTO, entry("auto", EdgeTransport.Choice.AUTO),
+                        entry("epoll", EdgeTransport.Choice.EPOLL), entry("nio", EdgeTransport.Choice.NIO)),
+                env.choice("EDGECERT_EDGE_RSA_SIGNER", RsaSigner.AUTO, entry("auto", RsaSigner.AUTO),
+                        entry("openssl", RsaSigner.OPENSSL), entry("boringssl", RsaSigner.BORINGSSL)));
     }
 }

@@ -16,7 +16,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-import java.util.Locale;
 
 /**
  * The socket layer under the edge: Linux epoll when its native library loads, else Java NIO.
@@ -55,15 +54,6 @@ enum EdgeTransport {
 
     EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, handlers());
-    }
-
-    static Choice parse(String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "auto" -> Choice.AUTO;
-            case "epoll" -> Choice.EPOLL;
-            case "nio" -> Choice.NIO;
-            default -> throw new IllegalArgumentException("EDGECERT_EDGE_TRANSPORT must be auto, epoll or nio, got '" + value + "'");
-        };
     }
 
     /** Fails when epoll is asked for and cannot load, so a forced choice is never silently ignored. */

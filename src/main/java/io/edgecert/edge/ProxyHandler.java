@@ -298,7 +298,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
     @Override
     public void onOriginResponse(HttpObject msg) {
         if (msg instanceof HttpResponse r) { // the final one: InformationalResponseFilter dropped any 1xx
-            cancelTimeout();
+            clearResponseDeadline();
             responseStarted = true;
             originReusable = HttpUtil.isKeepAlive(r);
             ProxyHeaders.toClient(r.headers(), protocolVersion());
@@ -324,7 +324,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
     }
 
     private void finishExchange(boolean reuseOrigin) {
-        cancelTimeout();
+        clearResponseDeadline();
         exchangeOpen = false;
         if (origin != null) {
             origin.pipeline().get(OriginRelay.class).end();
@@ -354,7 +354,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
         if (responseStarted) {
             // Headers are out: the only honest signal left is to cut the client's connection.
             exchangeOpen = false;
-            cancelTimeout();
+            clearResponseDeadline();
             ctx.channel().close();
         } else {
             failBeforeResponse(cause);
@@ -414,7 +414,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
 
     private void respondError(HttpResponseStatus status, String text) {
         exchangeOpen = false;
-        cancelTimeout();
+        clearResponseDeadline();
         if (!requestComplete) {
             discardingRequest = true;
         }
@@ -473,7 +473,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimeout();
+        clearResponseDeadline();
         if (responseTimer != null) {
             responseTimer.cancel(false);
             responseTimer = null;
@@ -501,7 +501,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements OriginR
     }
 
     /** Nothing is awaited any more; the timer, if armed, finds no deadline and lapses. */
-    private void cancelTimeout() {
+    private void clearResponseDeadline() {
         responseDeadline = 0;
     }
 

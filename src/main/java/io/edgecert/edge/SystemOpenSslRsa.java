@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.interfaces.RSAPrivateKey;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,28 +34,34 @@ final class SystemOpenSslRsa {
         this.version = version;
     }
 
+    /** OpenSSL's version once the native part is loaded, or why it cannot run here. */
+    private record Library(Optional<String> version, Optional<Exception> failure) {
+    }
+
     /**
      * The native part, loaded once per JVM: a second copy of the library would get native
      * methods bound to either copy (the JVM picks one per method), and its digests would never be
-     * initialised. Holds OpenSSL's version, or why it cannot run here.
+     * initialised.
      */
-    private static Object library;
+    private static Library library;
 
     /** A signer for one edge (its own counters); throws with the reason when it cannot run on this machine. */
     static SystemOpenSslRsa load() throws Exception {
-        Object loaded = loadLibrary();
-        if (loaded instanceof Exception e) {
-            throw e;
+        Library loaded = loadLibrary();
+        if (loaded.failure().isPresent()) {
+            throw loaded.failure().get();
         }
-        return new SystemOpenSslRsa((String) loaded);
+        return new SystemOpenSslRsa(loaded.version().orElseThrow());
     }
 
-    private static synchronized Object loadLibrary() {
+    private static synchronized Library loadLibrary() {
         if (library == null) {
             try {
-                library = loadOnce();
-            } catch (Exception | LinkageError e) {
-                library = e instanceof Exception x ? x : new IllegalStateException(e.toString(), e);
+                library = new Library(Optional.of(loadOnce()), Optional.empty());
+            } catch (Exception e) {
+                library = new Library(Optional.empty(), Optional.of(e));
+            } catch (LinkageError e) {
+                library = new Library(Optional.empty(), Optional.of(new IllegalStateException(e.toString(), e)));
             }
         }
         return library;
