@@ -21,7 +21,7 @@ N=${N:-10000}
 DURATION=${DURATION:-15}
 work=$PWD/target/bench-edge
 mkdir -p "$work"
-mvn_cmd=(mvn -q -o)
+mvn_cmd=(mvn -q)
 command -v flock >/dev/null && mvn_cmd=(flock /tmp/edgecert-mvn.lock "${mvn_cmd[@]}")
 for tool in nginx wrk gcc; do command -v $tool >/dev/null || { echo "needs $tool (apt-get install -y nginx-light wrk gcc libssl-dev)"; exit 2; }; done
 [[ -f target/edgecert.jar && "${REBUILD:-0}" != 1 ]] || "${mvn_cmd[@]}" -DskipTests package

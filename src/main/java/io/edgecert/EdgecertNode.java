@@ -18,6 +18,7 @@ import io.edgecert.events.Notifications;
 import io.edgecert.web.DistributionRoutes;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.EdgeDeployment;
+import io.edgecert.distributions.EdgeSnapshot;
 import io.edgecert.edge.CertificateSource;
 import io.edgecert.edge.EdgeRoute;
 import io.edgecert.edge.EdgeServer;
@@ -32,9 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -63,23 +67,10 @@ public final class EdgecertNode implements AutoCloseable {
         MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), log::warn);
         AdminToken adminToken = AdminToken.load(config.adminToken(), config.dataDir(), log::warn);
 
-        database = track(Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir()));
-        TrustStore trustStore = config.trustStorePem().map(TrustStore::fromPemFile).orElseGet(TrustStore::jdkDefault);
-        KeyCipher cipher = new KeyCipher(masterKey);
-        certificates = new CertificateService(database, new ImportRules(new ChainAnalyzer(trustStore), clock),
-                cipher, clock, config.maxCertificates());
-        String nodeId = NodeId.load(config.dataDir());
-
+        // The edge starts first (BoringSSL, the default certificate, sockets: ~1 s of a cold JVM)
+        // while this thread opens the database and reads every distribution: bench/edge start-up.
+        // It asks for certificates only once the first deployment applies its routes.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
-        Gauge.builder("edgecert_certificates", certificates, CertificateService::recentCount)
-                .description("certificates stored").register(metrics);
-
-        distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
-        certificates.setUsage(distributions);
         CertificateSource source = new CertificateSource() {
             @Override
             public List<CertificateService.SealedMaterial> load(java.util.Collection<String> ids) {
@@ -91,20 +82,52 @@ public final class EdgecertNode implements AutoCloseable {
                 return certificates.unseal(sealed);
             }
         };
-        // The edge starts (BoringSSL, default certificate, sockets: ~0.5 s) while the first
-        // deployment reads every distribution (~0.9 s at 10,000): bench/edge start-up.
         FutureTask<EdgeServer> edgeStart = new FutureTask<>(() -> EdgeServer.start(config.edge(), source, metrics));
         new Thread(edgeStart, "edgecert-edge-start").start();
+        Path snapshotFile = EdgeSnapshot.file(config.dataDir());
+        FutureTask<Optional<EdgeSnapshot>> snapshot = new FutureTask<>(() -> EdgeSnapshot.read(snapshotFile));
+        new Thread(snapshot, "edgecert-snapshot-read").start();
         EdgeDeployment deployment;
+        String nodeId;
+        TrustStore trustStore;
+        KeyCipher cipher;
         try {
-            deployment = new EdgeDeployment(distributions, routes -> {
-                started(edgeStart).apply(routes);
-                servedRoutes = routes;
-            }, nodeId, NodeId.hostName(), config.dbUrl(), config.dbUser(), config.dbPassword()).start();
+            trustStore = config.trustStorePem().map(TrustStore::fromPemFile).orElseGet(TrustStore::jdkDefault);
+            cipher = new KeyCipher(masterKey);
+            database = track(Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir()));
+            certificates = new CertificateService(database, new ImportRules(new ChainAnalyzer(trustStore), clock),
+                    cipher, clock, config.maxCertificates());
+            nodeId = NodeId.load(config.dataDir());
+            distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
+            certificates.setUsage(distributions);
+            deployment = new EdgeDeployment(distributions, new EdgeDeployment.Edge() {
+                @Override
+                public void apply(List<EdgeRoute> routes) {
+                    started(edgeStart).apply(routes);
+                    servedRoutes = routes;
+                }
+
+                @Override
+                public Collection<CertificateService.SealedMaterial> material() {
+                    return started(edgeStart).material();
+                }
+
+                @Override
+                public void preload(Collection<CertificateService.SealedMaterial> material) {
+                    started(edgeStart).preload(material);
+                }
+            }, snapshotFile, snapshot, nodeId, NodeId.hostName(), config.dbUrl(), config.dbUser(), config.dbPassword()).start();
         } finally {
             edgeServer = track(started(edgeStart)); // closed with the node even when the deployment failed
         }
         edgeDeployment = track(deployment);
+
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        Gauge.builder("edgecert_certificates", certificates, CertificateService::recentCount)
+                .description("certificates stored").register(metrics);
 
         jobs = new JobService(database, certificates, distributions, cipher, clock, config.maxJobItems());
         EventLog events = new EventLog(clock);
@@ -165,6 +188,11 @@ public final class EdgecertNode implements AutoCloseable {
 
     public EdgeServer edge() {
         return edgeServer;
+    }
+
+    /** Whether this node's edge started from its snapshot in the data dir (else from the database). */
+    public boolean edgeRestoredFromSnapshot() {
+        return edgeDeployment.restoredFromSnapshot();
     }
 
     public CertificateService certificates() {

@@ -10,9 +10,14 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs a node until the process is stopped; configuration comes from EDGECERT_* variables. */
 @Command(name = "serve", description = "Start edgecert (API, console, edge) with the EDGECERT_* environment.")
-final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+        return serve();
+    }
+
+    /** Starts a node and blocks until the process is told to stop. */
+    public static int serve() throws Exception {
         // netty samples 1 in 128 buffers for leak reports by default: a stack trace each, ~1 % of
         // the edge's CPU in a handshake profile. The tests run nodes in-process with it on (and
         // -Dio.netty.leakDetection.level=simple or paranoid turns it back on here).

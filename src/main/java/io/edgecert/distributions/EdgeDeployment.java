@@ -1,5 +1,6 @@
 package io.edgecert.distributions;
 
+import io.edgecert.certificates.CertificateService.SealedMaterial;
 import io.edgecert.edge.EdgeRoute;
 import io.edgecert.edge.MinimumProtocol;
 import io.edgecert.store.Database;
@@ -7,24 +8,34 @@ import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps this node's edge serving what the database says, and tells the database what it serves.
  * One thread: wait for a change signal (a local write, a PostgreSQL NOTIFY from any node, or the
  * poll interval), compare the distributions' fingerprint, reload the routes when it moved, then
  * report the applied change_seq with a heartbeat. The edge itself never touches the database.
+ * What the edge serves is also kept in an {@link EdgeSnapshot} in the data dir, written at most
+ * every {@link #SNAPSHOT_MILLIS} while things change; a restart whose database still has the
+ * snapshot's fingerprint serves from it instead of reading every distribution and certificate.
  */
 public final class EdgeDeployment implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeDeployment.class);
@@ -32,9 +43,31 @@ public final class EdgeDeployment implements AutoCloseable {
     /** Fallback when a signal is lost; NOTIFY and local wake-ups make the usual case immediate. */
     static final long POLL_MILLIS = 500;
     static final long HEARTBEAT_MILLIS = 2_000;
+    /**
+     * Snapshot writes are at most this often: at 10,000 certificates one is ~25 MB and 100-200 ms
+     * of a background thread; a crash loses at most this much of it, and a stale snapshot is
+     * never served (its fingerprint no longer matches), only read past.
+     */
+    static final long SNAPSHOT_MILLIS = 10_000;
+
+    /** What the deployment drives: the node's edge. */
+    public interface Edge {
+        /** Serve exactly these routes; returns once they are live. */
+        void apply(List<EdgeRoute> routes);
+
+        /** The sealed certificate material the edge holds now. */
+        Collection<SealedMaterial> material();
+
+        /** Material to take as loaded (from a snapshot) before the first apply, instead of the database's. */
+        void preload(Collection<SealedMaterial> material);
+    }
 
     private final DistributionService distributions;
-    private final Consumer<List<EdgeRoute>> edge;
+    private final Edge edge;
+    private final Path snapshotFile;
+    private final Future<Optional<EdgeSnapshot>> startSnapshot;
+    private final ExecutorService snapshotWriter;
+    private final AtomicBoolean snapshotWriting = new AtomicBoolean();
     private int previousLoads;
     private final String nodeId;
     private final String host;
@@ -47,13 +80,29 @@ public final class EdgeDeployment implements AutoCloseable {
     private final Optional<String> listenPassword;
     // Owned by the deployment thread (and start(), before the thread runs).
     private DistributionRepository.Fingerprint applied;
-    private final Map<String, DistributionRepository.Served> known = new HashMap<>();
+    private final Map<String, EdgeSnapshot.Entry> known = new HashMap<>();
     private long lastHeartbeat;
+    /** Known has changed since the last snapshot written; when that was (System.nanoTime). */
+    private boolean snapshotDirty;
+    private long lastSnapshot;
+    private volatile boolean restoredFromSnapshot;
 
-    public EdgeDeployment(DistributionService distributions, Consumer<List<EdgeRoute>> edge, String nodeId, String host,
+    /**
+     * @param snapshotFile where this node keeps its {@link EdgeSnapshot}
+     * @param startSnapshot the snapshot as read at start-up (in the background, while the database opened)
+     */
+    public EdgeDeployment(DistributionService distributions, Edge edge, Path snapshotFile,
+                          Future<Optional<EdgeSnapshot>> startSnapshot, String nodeId, String host,
                           Optional<String> dbUrl, Optional<String> dbUser, Optional<String> dbPassword) {
         this.distributions = distributions;
         this.edge = edge;
+        this.snapshotFile = snapshotFile;
+        this.startSnapshot = startSnapshot;
+        this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "edgecert-edge-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
         this.nodeId = nodeId;
         this.host = host;
         boolean postgres = distributions.database().kind() == Database.Kind.POSTGRESQL;
@@ -87,6 +136,7 @@ public final class EdgeDeployment implements AutoCloseable {
                 waitForSignal();
                 if (running) {
                     sync(applied);
+                    writeSnapshotIfDue(false);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -103,7 +153,10 @@ public final class EdgeDeployment implements AutoCloseable {
         DistributionRepository repo = distributions.repository();
         DistributionRepository.Fingerprint now = distributions.database().withConnection(repo::fingerprint);
         if (!now.equals(previous)) {
-            load(repo, now);
+            if (previous != null || !restore(now)) {
+                load(repo, now);
+                snapshotDirty = true;
+            }
             applied = now;
         }
         long t = System.nanoTime();
@@ -124,19 +177,19 @@ public final class EdgeDeployment implements AutoCloseable {
      */
     private void load(DistributionRepository repo, DistributionRepository.Fingerprint target) {
         long started = System.nanoTime();
-        long since = known.values().stream().mapToLong(DistributionRepository.Served::changeSeq).max().orElse(-1);
+        long since = known.values().stream().mapToLong(EdgeSnapshot.Entry::changeSeq).max().orElse(-1);
         // The first load makes the edge load every certificate it needs, at its current version:
         // the versions only matter later, to tell a reimport (which restamps its distributions).
         boolean first = previousLoads == 0 && known.isEmpty();
         List<DistributionRepository.Served> changed = distributions.database().withConnection(c ->
                 first ? repo.allForFirstLoad(c) : repo.changedSince(c, since));
-        changed.forEach(s -> known.put(s.id(), s));
+        changed.forEach(this::put);
         if (!fingerprintOfKnown().equals(target)) {
             known.clear();
-            distributions.database().withConnection(c -> repo.changedSince(c, -1)).forEach(s -> known.put(s.id(), s));
+            distributions.database().withConnection(c -> repo.changedSince(c, -1)).forEach(this::put);
         }
         long read = System.nanoTime();
-        edge.accept(known.values().stream().filter(DistributionRepository.Served::enabled).map(EdgeDeployment::route).toList());
+        applyKnown();
         long applied = System.nanoTime();
         if (previousLoads++ == 0) {
             log.info("Edge serves {} distribution(s): read in {} ms, certificates loaded and routes applied in {} ms "
@@ -146,10 +199,85 @@ public final class EdgeDeployment implements AutoCloseable {
         log.debug("Edge serves {} distribution(s) (change {})", known.size(), target.maxChangeSeq());
     }
 
+    private void put(DistributionRepository.Served s) {
+        known.put(s.id(), new EdgeSnapshot.Entry(route(s), s.changeSeq(), s.enabled()));
+    }
+
+    private void applyKnown() {
+        edge.apply(known.values().stream().filter(EdgeSnapshot.Entry::enabled).map(EdgeSnapshot.Entry::route).toList());
+    }
+
+    /**
+     * The first sync: serves the start-up snapshot when the database's fingerprint is still its
+     * own. False (and nothing changed) when there is none or it is out of date or unreadable.
+     */
+    private boolean restore(DistributionRepository.Fingerprint now) {
+        long started = System.nanoTime();
+        Optional<EdgeSnapshot> snapshot;
+        try {
+            snapshot = startSnapshot.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            log.info("Edge snapshot {} unusable ({}): reading the database", snapshotFile, e.getCause().toString());
+            return false;
+        }
+        if (snapshot.isEmpty() || !snapshot.get().fingerprint().equals(now)) {
+            if (snapshot.isPresent()) {
+                log.info("Edge snapshot is out of date (database changed since it was written): reading the database");
+            }
+            return false;
+        }
+        snapshot.get().entries().forEach(e -> known.put(e.route().distributionId(), e));
+        edge.preload(snapshot.get().material());
+        applyKnown();
+        previousLoads++;
+        restoredFromSnapshot = true;
+        log.info("Edge serves {} distribution(s) from its snapshot (the database's fingerprint matches) in {} ms "
+                        + "({} ms after the JVM started)", known.size(), (System.nanoTime() - started) / 1_000_000,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        return true;
+    }
+
+    /**
+     * Hands a copy of what the edge serves now to the writer thread, when it changed and the last
+     * write is old enough (or at close). Taken on the deployment thread, the only one that
+     * changes known or the edge's material, so routes and material match the fingerprint.
+     */
+    private void writeSnapshotIfDue(boolean closing) {
+        long t = System.nanoTime();
+        if (!snapshotDirty
+                || !closing && lastSnapshot != 0 && t - lastSnapshot < TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_MILLIS)
+                || !snapshotWriting.compareAndSet(false, true)) {
+            return;
+        }
+        // Labelled with what it holds, not with the fingerprint read before the load: a change
+        // committed between the two is in known, and the label must say so.
+        EdgeSnapshot snapshot = new EdgeSnapshot(fingerprintOfKnown(), List.copyOf(known.values()),
+                List.copyOf(edge.material()));
+        snapshotDirty = false;
+        lastSnapshot = t;
+        Runnable write = () -> {
+            try {
+                snapshot.write(snapshotFile);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Could not write the edge snapshot {}: {}", snapshotFile, e.toString());
+            } finally {
+                snapshotWriting.set(false);
+            }
+        };
+        if (closing) {
+            write.run();
+        } else {
+            snapshotWriter.execute(write);
+        }
+    }
+
     private DistributionRepository.Fingerprint fingerprintOfKnown() {
         long max = 0;
         long sum = 0;
-        for (DistributionRepository.Served s : known.values()) {
+        for (EdgeSnapshot.Entry s : known.values()) {
             max = Math.max(max, s.changeSeq());
             sum += s.changeSeq();
         }
@@ -199,6 +327,11 @@ public final class EdgeDeployment implements AutoCloseable {
         }
     }
 
+    /** Whether the first load came from the start-up snapshot rather than the database. */
+    public boolean restoredFromSnapshot() {
+        return restoredFromSnapshot;
+    }
+
     static EdgeRoute route(DistributionRepository.Served s) {
         DistributionConfig c = s.config();
         return new EdgeRoute(s.id(), s.version(), c.aliases(), s.domainName(), c.certificateId(), s.certificateVersion(),
@@ -213,6 +346,15 @@ public final class EdgeDeployment implements AutoCloseable {
         thread.interrupt();
         try {
             thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        snapshotWriter.shutdown();
+        try {
+            // the last changes too, unless the thread is stuck (then known may still move)
+            if (snapshotWriter.awaitTermination(5, TimeUnit.SECONDS) && !thread.isAlive()) {
+                writeSnapshotIfDue(true);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

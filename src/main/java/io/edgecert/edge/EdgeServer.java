@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.certificates.CertificateService.SealedMaterial;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +174,16 @@ public final class EdgeServer implements AutoCloseable {
                     next.size() - servable.size());
         }
         routes = RouteTable.of(servable);
+    }
+
+    /** Certificate material to take as loaded before the first {@link #apply} (a node's start-up snapshot). */
+    public void preload(Collection<SealedMaterial> material) {
+        certificates.preload(material);
+    }
+
+    /** The sealed certificate material the edge holds now (keys still encrypted), for the start-up snapshot. */
+    public Collection<SealedMaterial> material() {
+        return certificates.material();
     }
 
     public int httpsPort() {

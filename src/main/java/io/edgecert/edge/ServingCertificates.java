@@ -8,6 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -95,6 +96,21 @@ final class ServingCertificates implements AutoCloseable {
         if (!toLoad.isEmpty()) {
             log.debug("Edge loaded material of {} certificate(s); {} in memory", toLoad.size(), next.size());
         }
+    }
+
+    /**
+     * Takes material as loaded, e.g. from a snapshot, before the first {@link #prepare}: prepare
+     * then reads only what is missing or older than a route needs.
+     */
+    void preload(Collection<SealedMaterial> material) {
+        Map<String, SealedMaterial> next = new HashMap<>(sealed);
+        material.forEach(m -> next.merge(m.certificateId(), m, (a, b) -> a.version() >= b.version() ? a : b));
+        sealed = Map.copyOf(next);
+    }
+
+    /** The sealed material held now (immutable). */
+    Collection<SealedMaterial> material() {
+        return sealed.values();
     }
 
     boolean has(String certificateId) {

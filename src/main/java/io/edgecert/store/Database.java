@@ -2,7 +2,6 @@ package io.edgecert.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,17 +67,15 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("edgecert-db");
         hc.setAutoCommit(true);
         HikariDataSource ds = new HikariDataSource(hc);
+        boolean migrated;
         try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            migrated = Migrations.migrate(ds);
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
-        log.info("Database ready: {}", kind == Kind.H2 ? "embedded H2 in " + dataDir.toAbsolutePath() : "PostgreSQL");
+        log.info("Database ready: {}{}", kind == Kind.H2 ? "embedded H2 in " + dataDir.toAbsolutePath() : "PostgreSQL",
+                migrated ? " (migrated)" : "");
         return new Database(ds, kind);
     }
 

@@ -17,10 +17,11 @@ import java.util.Map;
 public final class TestNode implements AutoCloseable {
     public static final String TOKEN = "test-admin-token-0123456789";
 
-    private final EdgecertNode node;
+    private EdgecertNode node;
     private final Path dataDir;
     private final TestPostgres.Db postgres;
-    private final TestApi api;
+    private TestApi api;
+    private boolean stopped;
 
     private final Map<String, String> env;
     private final boolean ownsDatabase;
@@ -88,6 +89,26 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /** Stops the node, keeping its data dir and database for {@link #restart}. */
+    public void stop() {
+        if (!stopped) {
+            node.close();
+            stopped = true;
+        }
+    }
+
+    /** Stops this node (unless stopped) and starts it again on the same data dir and database (new ports). */
+    public void restart() {
+        stop();
+        try {
+            node = EdgecertNode.start(EdgecertConfig.from(env));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        stopped = false;
+        api = new TestApi("http://127.0.0.1:" + node.apiPort(), TOKEN);
+    }
+
     public TestApi api() {
         return api;
     }
@@ -106,7 +127,7 @@ public final class TestNode implements AutoCloseable {
 
     @Override
     public void close() {
-        node.close();
+        stop();
         if (postgres != null && ownsDatabase) {
             postgres.drop();
         }
