@@ -3,15 +3,21 @@
 # same certificates, same load generators, same origin:
 #   - N distributions (default 10,000), each with its own certificate, half RSA-2048 half P-256;
 #   - start-up until every name is servable (edgecert: process start -> the last-created name is
-#     served with its own certificate; nginx: the same with N server blocks);
+#     served with its own certificate; nginx: the same with N server blocks), measured by a C probe
+#     (served.c) that costs both servers the same; edgecert twice: a restart from its snapshot
+#     (the usual restart) and a start that reads everything from the database (snapshot removed);
 #   - heap per loaded certificate when idle (edgecert, after GC: loaded vs an empty node);
 #   - full TLS handshakes/s, a new connection per handshake, names spread over all N, RSA and EC
 #     separately (bench/edge/handshakes.c, OpenSSL client, no resumption);
 #   - keep-alive HTTPS requests/s proxied to a local origin (wrk, same Host header for both);
+#   the load runs are interleaved: both servers stay up and each round runs edgecert and nginx
+#   back to back (the order alternating), ROUNDS times, so a noisy neighbour hits both alike;
+#   the ratio reported is the median of the rounds' ratios;
 #   - API call that creates a distribution -> first successful handshake with its certificate.
 #
 #   bench/edge/run.sh            # N=10000 DURATION=15 (seconds per load run); needs nginx, wrk, gcc, libssl-dev
 #   SKIP_LOAD=1 EDGE_THREADS=2 bench/edge/run.sh   # reuse the last loaded data dir; edge event-loop threads
+#   ROUNDS=3 STARTS=3            # interleaved load rounds; edgecert start-ups per kind (median reported)
 #   EDGE_RSA_SIGNER=boringssl    # who makes edgecert's RSA signatures (EDGECERT_EDGE_RSA_SIGNER; default auto)
 #   WARMUP=10                    # seconds of untimed handshakes and of wrk before each server's timed runs
 #   EDGE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/edge.jfr,settings=profile"   # extra JVM options for edgecert
@@ -29,6 +35,9 @@ for tool in nginx wrk gcc; do command -v $tool >/dev/null || { echo "needs $tool
 "${mvn_cmd[@]}" dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat "$work/classpath.txt")"
 gcc -O2 -o "$work/handshakes" bench/edge/handshakes.c -lssl -lcrypto
+gcc -O2 -o "$work/served" bench/edge/served.c -lssl -lcrypto
+ROUNDS=${ROUNDS:-3}
+STARTS=${STARTS:-3}
 bench() { java -cp "$cp" io.edgecert.bench.EdgeBench "$@"; }
 
 if [[ ! -f "$work/certs/$((N-1)).pem" || -f "$work/certs/$N.pem" ]]; then
@@ -83,18 +92,36 @@ else
 fi
 
 echo "== edgecert: start-up until every name is servable"
-# the waiting client starts first: its own JVM start-up must not compete with the server's
 served_after() { # port, then the command that starts the server
   local port=$1; shift
-  rm -f "$work/start.ms"; bench wait-served "$port" "$last_name" "$last_fp" "$work/start.ms" > "$work/served.ms" &
-  local waiter=$!; sleep 2
+  rm -f "$work/start.ms"; "$work/served" "$port" "$last_name" "$last_fp" "$work/start.ms" > "$work/served.ms" &
+  local waiter=$!; sleep 0.5
   date +%s%3N > "$work/start.ms"; "$@"
   wait "$waiter"; cat "$work/served.ms"
 }
-served_after 18443 start_edgecert "$work/data" 18100 18443 18081 > "$work/edge-startup.txt"; main_pid=$edgecert_pid
-edge_startup=$(cat "$work/edge-startup.txt")
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+stop_edgecert() { wait_healthz 18100; kill "$edgecert_pid"; wait "$edgecert_pid" 2>/dev/null || true; } # a clean stop writes the snapshot
+snapshot="$work/data/edge-snapshot.bin"
+db_starts=()
+for ((i = 0; i < STARTS; i++)); do
+  rm -f "$snapshot"
+  served_after 18443 start_edgecert "$work/data" 18100 18443 18081 > "$work/edge-startup.txt"
+  db_starts+=("$(cat "$work/edge-startup.txt")"); stop_edgecert
+done
+grep -q "from its snapshot" "$work/data.log" && { echo "a start without a snapshot used one"; exit 1; }
+snapshot_starts=()
+for ((i = 0; i < STARTS; i++)); do
+  served_after 18443 start_edgecert "$work/data" 18100 18443 18081 > "$work/edge-startup.txt"
+  snapshot_starts+=("$(cat "$work/edge-startup.txt")")
+  grep -q "from its snapshot" "$work/data.log" || { echo "the restart did not use its snapshot:"; grep "Edge serves\|snapshot" "$work/data.log"; exit 1; }
+  ((i + 1 < STARTS)) && stop_edgecert
+done
+main_pid=$edgecert_pid
+edge_startup=$(echo "${snapshot_starts[@]}" | median)
+edge_db_startup=$(echo "${db_starts[@]}" | median)
 wait_healthz 18100
-echo "edgecert start-up: ${edge_startup} ms"
+echo "edgecert start-up from its snapshot: ${snapshot_starts[*]} ms (median $edge_startup)"
+echo "edgecert start-up from the database:  ${db_starts[*]} ms (median $edge_db_startup)"
 heap_loaded=$(used_heap_kb "$main_pid")
 # touch every name once, as nginx loads every certificate before it serves: the timed runs then
 # measure handshakes, not SSL-context builds (a cold name's first handshake costs one build)
@@ -108,13 +135,7 @@ per_cert_loaded=$(( (heap_loaded - heap_empty) * 1024 / N ))
 per_cert_contexts=$(( (heap_contexts - heap_empty) * 1024 / N ))
 echo "edgecert heap: empty ${heap_empty} KB, $N loaded ${heap_loaded} KB (${per_cert_loaded} B/cert), with $contexts SSL contexts built ${heap_contexts} KB (${per_cert_contexts} B/cert)"
 
-echo "== edgecert: handshakes/s and keep-alive proxied requests/s"
-edge_rsa=$("$work/handshakes" 127.0.0.1 18443 "$work/names-rsa.txt" "$DURATION" 2); echo "edgecert RSA-2048: $edge_rsa"
-edge_ec=$("$work/handshakes" 127.0.0.1 18443 "$work/names-ec.txt" "$DURATION" 2); echo "edgecert P-256:    $edge_ec"
-edge_wrk=$(wrk -t2 -c32 -d"${DURATION}s" -H "Host: d0.bench.example" https://127.0.0.1:18443/ | awk '/Requests\/sec/ {print $2}')
-echo "edgecert keep-alive proxied: $edge_wrk req/s"
 bench latency "$work" http://127.0.0.1:18100 bench-token-0123456789 18443 http://127.0.0.1:18080 50 | tee "$work/latency.txt"
-kill "$main_pid"; wait "$main_pid" 2>/dev/null || true
 
 echo "== nginx with $N server blocks"
 mkdir -p "$work/nginx/logs"
@@ -137,21 +158,39 @@ nginx_startup=$(served_after 19443 nginx -p "$work/nginx" -c nginx.conf -e stder
 echo "nginx start-up: ${nginx_startup} ms"
 touch_nginx=$("$work/handshakes" 127.0.0.1 19443 "$work/names.txt" 0 2); echo "nginx touch (each name once): $touch_nginx"
 warm_up 19443
-nginx_rsa=$("$work/handshakes" 127.0.0.1 19443 "$work/names-rsa.txt" "$DURATION" 2); echo "nginx RSA-2048: $nginx_rsa"
-nginx_ec=$("$work/handshakes" 127.0.0.1 19443 "$work/names-ec.txt" "$DURATION" 2); echo "nginx P-256:    $nginx_ec"
-nginx_wrk=$(wrk -t2 -c32 -d"${DURATION}s" -H "Host: d0.bench.example" https://127.0.0.1:19443/ | awk '/Requests\/sec/ {print $2}')
-echo "nginx keep-alive proxied: $nginx_wrk req/s"
 
 rate() { sed -E 's/.*rate=([0-9]+).*/\1/' <<< "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+measure() { # kind port -> one figure per second
+  case $1 in
+    rsa) rate "$("$work/handshakes" 127.0.0.1 "$2" "$work/names-rsa.txt" "$DURATION" 2)" ;;
+    ec) rate "$("$work/handshakes" 127.0.0.1 "$2" "$work/names-ec.txt" "$DURATION" 2)" ;;
+    wrk) wrk -t2 -c32 -d"${DURATION}s" -H "Host: d0.bench.example" "https://127.0.0.1:$2/" | awk '/Requests\/sec/ {printf "%d", $2}' ;;
+  esac
+}
+echo "== interleaved load rounds: handshakes/s and keep-alive proxied requests/s (both servers up, $ROUNDS rounds)"
+declare -A edge_runs nginx_runs ratios
+for ((round = 1; round <= ROUNDS; round++)); do
+  for kind in rsa ec wrk; do
+    if ((round % 2)); then e=$(measure $kind 18443); n=$(measure $kind 19443); else n=$(measure $kind 19443); e=$(measure $kind 18443); fi
+    edge_runs[$kind]+="$e "; nginx_runs[$kind]+="$n "; ratios[$kind]+="$(ratio "$e" "$n") "
+    echo "round $round $kind: edgecert $e nginx $n ratio $(ratio "$e" "$n")"
+  done
+done
 echo
 echo "== results (N=$N, ${DURATION}s per load run, $(nproc) cores shared by server and load generator)"
 printf "%-40s %14s %14s %8s\n" "" edgecert nginx ratio
-printf "%-40s %14s %14s %8s\n" "start-up until all names servable (ms)" "$edge_startup" "$nginx_startup" "$(ratio "$nginx_startup" "$edge_startup")x"
-printf "%-40s %14s %14s %8s\n" "full handshakes/s RSA-2048" "$(rate "$edge_rsa")" "$(rate "$nginx_rsa")" "$(ratio "$(rate "$edge_rsa")" "$(rate "$nginx_rsa")")"
-printf "%-40s %14s %14s %8s\n" "full handshakes/s P-256" "$(rate "$edge_ec")" "$(rate "$nginx_ec")" "$(ratio "$(rate "$edge_ec")" "$(rate "$nginx_ec")")"
-printf "%-40s %14s %14s %8s\n" "keep-alive proxied requests/s" "$edge_wrk" "$nginx_wrk" "$(ratio "$edge_wrk" "$nginx_wrk")"
+printf "%-40s %14s %14s %8s\n" "start-up, restart from snapshot (ms)" "$edge_startup" "$nginx_startup" "$(ratio "$nginx_startup" "$edge_startup")x"
+printf "%-40s %14s %14s %8s\n" "start-up, from the database only (ms)" "$edge_db_startup" "$nginx_startup" "$(ratio "$nginx_startup" "$edge_db_startup")x"
+row() { # label kind
+  printf "%-40s %14s %14s %8s   rounds: %s\n" "$1" "$(echo "${edge_runs[$2]}" | median)" "$(echo "${nginx_runs[$2]}" | median)" \
+    "$(echo "${ratios[$2]}" | median)" "${ratios[$2]}"
+}
+row "full handshakes/s RSA-2048" rsa
+row "full handshakes/s P-256" ec
+row "keep-alive proxied requests/s" wrk
 printf "%-40s %14s %14s %8s\n" "first handshake per name (touch), /s" "$(rate "$touch_edge")" "$(rate "$touch_nginx")" "$(ratio "$(rate "$touch_edge")" "$(rate "$touch_nginx")")"
 printf "%-40s %14s\n" "heap per certificate, loaded idle (B)" "$per_cert_loaded"
 printf "%-40s %14s\n" "heap per certificate, SSL context built (B)" "$per_cert_contexts"
 printf "%-40s %14s\n" "create -> first handshake" "$(sed -E 's/.*: //' "$work/latency.txt")"
+echo "(start-ups: medians of $STARTS; load figures: medians of $ROUNDS interleaved rounds, ratio = median of the rounds' ratios)"

@@ -153,7 +153,7 @@ public final class EdgeDeployment implements AutoCloseable {
         DistributionRepository repo = distributions.repository();
         DistributionRepository.Fingerprint now = distributions.database().withConnection(repo::fingerprint);
         if (!now.equals(previous)) {
-            if (previous != null || !restore(now)) {
+            if (previous != null || !restore(repo, now)) {
                 load(repo, now);
                 snapshotDirty = true;
             }
@@ -208,10 +208,14 @@ public final class EdgeDeployment implements AutoCloseable {
     }
 
     /**
-     * The first sync: serves the start-up snapshot when the database's fingerprint is still its
-     * own. False (and nothing changed) when there is none or it is out of date or unreadable.
+     * The first sync when a start-up snapshot could be read: its routes and material become what
+     * this node knows, as if it had never stopped, and the usual catch-up brings them to the
+     * database's state: nothing to read when the fingerprint still matches, the distributions
+     * stamped since when some were created, changed or restamped by a reimport (their newer
+     * certificate material is read then), a full read when some were deleted. False when there
+     * is no snapshot or it is unreadable.
      */
-    private boolean restore(DistributionRepository.Fingerprint now) {
+    private boolean restore(DistributionRepository repo, DistributionRepository.Fingerprint now) {
         long started = System.nanoTime();
         Optional<EdgeSnapshot> snapshot;
         try {
@@ -223,20 +227,23 @@ public final class EdgeDeployment implements AutoCloseable {
             log.info("Edge snapshot {} unusable ({}): reading the database", snapshotFile, e.getCause().toString());
             return false;
         }
-        if (snapshot.isEmpty() || !snapshot.get().fingerprint().equals(now)) {
-            if (snapshot.isPresent()) {
-                log.info("Edge snapshot is out of date (database changed since it was written): reading the database");
-            }
+        if (snapshot.isEmpty()) {
             return false;
         }
         snapshot.get().entries().forEach(e -> known.put(e.route().distributionId(), e));
         edge.preload(snapshot.get().material());
-        applyKnown();
+        boolean current = snapshot.get().fingerprint().equals(now);
         previousLoads++;
+        if (current) {
+            applyKnown();
+        } else {
+            load(repo, now);
+            snapshotDirty = true;
+        }
         restoredFromSnapshot = true;
-        log.info("Edge serves {} distribution(s) from its snapshot (the database's fingerprint matches) in {} ms "
-                        + "({} ms after the JVM started)", known.size(), (System.nanoTime() - started) / 1_000_000,
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        log.info("Edge serves {} distribution(s) from its snapshot{} in {} ms ({} ms after the JVM started)", known.size(),
+                current ? " (the database's fingerprint matches)" : " and the database's changes since",
+                (System.nanoTime() - started) / 1_000_000, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return true;
     }
 
@@ -327,7 +334,7 @@ public final class EdgeDeployment implements AutoCloseable {
         }
     }
 
-    /** Whether the first load came from the start-up snapshot rather than the database. */
+    /** Whether the first load started from the start-up snapshot rather than from nothing. */
     public boolean restoredFromSnapshot() {
         return restoredFromSnapshot;
     }

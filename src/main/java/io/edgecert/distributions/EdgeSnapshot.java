@@ -34,11 +34,11 @@ import java.util.zip.CheckedOutputStream;
 /**
  * What a node's edge served, kept in its data dir so that a restart serves again without reading
  * every distribution and certificate from the database: on H2 at 10,000 distributions those two
- * reads were 1.2-1.8 s of a 3.5 s cold start (bench/edge). It is used only when its fingerprint
- * equals the database's at start-up, which holds exactly when no distribution was created,
- * changed, restamped by a reimport or deleted since it was written; otherwise the node reads the
- * database as always. Private keys in it are sealed as in the database (AES-GCM under the master
- * key); the file is written owner-only all the same.
+ * reads were 1.2-1.8 s of a 3.5 s cold start (bench/edge). The fingerprint is that of its
+ * entries: when the database's still equals it at start-up, nothing was created, changed,
+ * restamped by a reimport or deleted since, and the snapshot is served as it is; otherwise
+ * EdgeDeployment catches it up with the database as it does any stale view. Private keys in it
+ * are sealed as in the database (AES-GCM under the master key); the file is owner-only all the same.
  *
  * <p>Format: magic, format version, fingerprint, entries, distinct chains, materials, CRC-32 of
  * all before it. Written to a temporary file and moved into place, so a crash leaves the old

@@ -37,7 +37,7 @@ final class Migrations {
 
     /** Brings the schema up to date; true when Flyway ran, false when it was already current. */
     static boolean migrate(DataSource ds) {
-        if (applied(ds).containsAll(bundledVersions())) {
+        if (applied(ds).containsAll(bundledVersions(Migrations.class.getClassLoader()))) {
             return false;
         }
         Flyway.configure().dataSource(ds).locations("classpath:" + LOCATION).load().migrate();
@@ -59,8 +59,8 @@ final class Migrations {
     }
 
     /** Versions of the migration scripts on the class path, as Flyway spells them ("9", "10.1"). */
-    static Set<String> bundledVersions() {
-        URL dir = Migrations.class.getClassLoader().getResource(LOCATION);
+    static Set<String> bundledVersions(ClassLoader loader) {
+        URL dir = loader.getResource(LOCATION);
         if (dir == null) {
             throw new IllegalStateException("no " + LOCATION + " on the class path");
         }
