@@ -6,6 +6,7 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslPrivateKeyMethod;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -169,7 +170,14 @@ final class TlsContexts {
             b.ciphers(suites);
         }
         offload.ifPresent(method -> b.option(OpenSslContextOption.PRIVATE_KEY_METHOD, method));
-        return b.build();
+        SslContext built = b.build();
+        if (built.sessionContext() instanceof OpenSslSessionContext sessions) {
+            // Resumption rides on session tickets (stateless, nginx's default too). netty's
+            // server-side cache would keep up to 20,480 sessions per SSL context, that is per
+            // certificate here, and insert into it on every full handshake.
+            sessions.setSessionCacheEnabled(false);
+        }
+        return built;
     }
 
     /** Each policy's cipher list for this provider, worked out once (contexts are built during handshakes). */

@@ -38,6 +38,41 @@ class EdgeProtocolsTest {
         }
     }
 
+    /**
+     * Resumption rides on session tickets, as with nginx's defaults: TLS 1.3 and TLS 1.2 clients
+     * holding a ticket resume; a TLS 1.2 client without tickets gets a full handshake, since no
+     * server-side session cache is kept (one per SSL context could hold 20,480 sessions for
+     * each certificate, and its insert cost every handshake).
+     */
+    @Test
+    void sessionsResumeWithTicketsAndNoServerCacheIsKept() throws Exception {
+        try (TestNode node = TestNode.start(TestNode.Store.H2)) {
+            int port = node.node().edge().httpsPort();
+            String alias = "resume.proto.example";
+            deploy(node.api(), alias, "TLSv1.2_2021");
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("edgecert-sessions");
+            String request = "GET / HTTP/1.1\r\nHost: " + alias + "\r\nConnection: close\r\n\r\n";
+            for (List<String> client : List.of(List.of("-tls1_3"), List.of("-tls1_2"), List.of("-tls1_2", "-no_ticket"))) {
+                String session = dir.resolve(String.join("", client) + ".pem").toString();
+                List<String> base = new java.util.ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                        "-servername", alias, "-ign_eof"));
+                base.addAll(client);
+                List<String> first = new java.util.ArrayList<>(base);
+                first.addAll(List.of("-sess_out", session));
+                String once = EdgeProbe.run(first, request).stdout();
+                assertThat(once).as(client.toString()).contains("New, ");
+                if (client.contains("-no_ticket")) {
+                    // no session id handed out: nothing is cached on the server to resume from
+                    assertThat(once).containsPattern("Session-ID: *\\R");
+                    continue;
+                }
+                List<String> second = new java.util.ArrayList<>(base);
+                second.addAll(List.of("-sess_in", session));
+                assertThat(EdgeProbe.run(second, request).stdout()).as(client.toString()).contains("Reused, ");
+            }
+        }
+    }
+
     @Test
     void epollIsUsedWhereItLoadsAndNioServesTheSame() throws Exception {
         try (TestNode node = TestNode.start(TestNode.Store.H2)) {
