@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * poll interval), compare the distributions' fingerprint, reload the routes when it moved, then
  * report the applied change_seq with a heartbeat. The edge itself never touches the database.
  * What the edge serves is also kept in an {@link EdgeSnapshot} in the data dir, written at most
- * every {@link #SNAPSHOT_MILLIS} while things change; a restart whose database still has the
- * snapshot's fingerprint serves from it instead of reading every distribution and certificate.
+ * every {@link #SNAPSHOT_MILLIS} while things change; a restart starts from it instead of reading
+ * every distribution and certificate, and catches up with whatever changed since as usual.
  */
 public final class EdgeDeployment implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeDeployment.class);
@@ -44,9 +44,9 @@ public final class EdgeDeployment implements AutoCloseable {
     static final long POLL_MILLIS = 500;
     static final long HEARTBEAT_MILLIS = 2_000;
     /**
-     * Snapshot writes are at most this often: at 10,000 certificates one is ~25 MB and 100-200 ms
-     * of a background thread; a crash loses at most this much of it, and a stale snapshot is
-     * never served (its fingerprint no longer matches), only read past.
+     * Snapshot writes are at most this often: at 10,000 certificates one is ~19 MB and 100-200 ms
+     * of a background thread. A crash loses at most this much of it, which a restart reads from
+     * the database: a stale snapshot is caught up before it is served.
      */
     static final long SNAPSHOT_MILLIS = 10_000;
 
