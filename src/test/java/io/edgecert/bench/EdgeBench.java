@@ -26,10 +26,6 @@ import java.util.Map;
  *                          d{i}.bench.example under one intermediate: DIR/certs/{i}.pem (leaf +
  *                          intermediate, as nginx wants it), {i}.key, names.txt, names-rsa.txt, names-ec.txt
  *   load DIR URL TOKEN ORIGIN   imports them all with distributions through one import job
- *   wait-served PORT NAME FINGERPRINT START_FILE   polls handshakes until NAME is served with
- *                          that certificate; prints the milliseconds since the epoch milliseconds
- *                          written in START_FILE (started before the server, so that this JVM's
- *                          own start-up does not compete with the server's)
  *   latency DIR URL TOKEN PORT ORIGIN SAMPLES   API create → first successful handshake, median
  * </pre>
  * Keys: one RSA and one EC key shared by all leaves (generating 5,000 RSA keys takes minutes and
@@ -42,7 +38,6 @@ public final class EdgeBench {
         switch (args[0]) {
             case "prepare" -> prepare(Path.of(args[1]), Integer.parseInt(args[2]));
             case "load" -> load(Path.of(args[1]), args[2], args[3], args[4]);
-            case "wait-served" -> waitServed(Integer.parseInt(args[1]), args[2], args[3], Path.of(args[4]));
             case "latency" -> latency(Path.of(args[1]), args[2], args[3], Integer.parseInt(args[4]), args[5],
                     Integer.parseInt(args[6]));
             default -> throw new IllegalArgumentException(args[0]);
@@ -119,21 +114,6 @@ public final class EdgeBench {
             items.add(item);
         }
         return items;
-    }
-
-    static void waitServed(int port, String name, String fingerprint, Path startFile) throws Exception {
-        while (true) {
-            try {
-                if (EdgeProbe.handshake(port, name).fingerprint().equals(fingerprint)) {
-                    long now = System.currentTimeMillis();
-                    System.out.println(now - Long.parseLong(Files.readString(startFile).strip()));
-                    return;
-                }
-            } catch (Exception notYet) {
-                // not listening yet
-            }
-            Thread.sleep(10);
-        }
     }
 
     static void latency(Path dir, String url, String token, int port, String origin, int samples) throws Exception {
