@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  */
 final class Migrations {
     private static final String LOCATION = "db/migration";
+    private static final String HISTORY = "flyway_schema_history";
     private static final Pattern SCRIPT = Pattern.compile("(?:.*/)?V([0-9._]+)__[^/]*\\.sql");
 
     private Migrations() {
@@ -47,13 +48,21 @@ final class Migrations {
     /** Versions Flyway recorded as applied; empty on a new database. */
     static Set<String> applied(DataSource ds) {
         Set<String> versions = new HashSet<>();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL")) {
-            while (rs.next()) {
-                versions.add(rs.getString(1));
+        try (Connection c = ds.getConnection()) {
+            // asked first: a failed query would land in H2's trace file on every first start
+            try (ResultSet tables = c.getMetaData().getTables(null, null, HISTORY, new String[]{"TABLE"})) {
+                if (!tables.next()) {
+                    return Set.of();
+                }
             }
-        } catch (SQLException noHistoryYet) {
-            return Set.of();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT version FROM " + HISTORY + " WHERE success AND version IS NOT NULL")) {
+                while (rs.next()) {
+                    versions.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
         return versions;
     }
