@@ -19,7 +19,7 @@ import java.util.Optional;
  * classes loaded before the first log line). {@code -Dlogback.configurationFile=...} still wins.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n";
+    private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n";
     private static final Map<String, Level> QUIETER = Map.of(
             "org.eclipse.jetty", Level.WARN,
             "io.javalin", Level.WARN,

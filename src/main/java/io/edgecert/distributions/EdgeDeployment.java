@@ -155,7 +155,6 @@ public final class EdgeDeployment implements AutoCloseable {
         if (!now.equals(previous)) {
             if (previous != null || !restore(repo, now)) {
                 load(repo, now);
-                snapshotDirty = true;
             }
             applied = now;
         }
@@ -190,13 +189,18 @@ public final class EdgeDeployment implements AutoCloseable {
         }
         long read = System.nanoTime();
         applyKnown();
+        snapshotDirty = true;
         long applied = System.nanoTime();
         if (previousLoads++ == 0) {
             log.info("Edge serves {} distribution(s): read in {} ms, certificates loaded and routes applied in {} ms "
                             + "({} ms after the JVM started)", known.size(), (read - started) / 1_000_000,
-                    (applied - read) / 1_000_000, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                    (applied - read) / 1_000_000, uptimeMillis());
         }
         log.debug("Edge serves {} distribution(s) (change {})", known.size(), target.maxChangeSeq());
+    }
+
+    private static long uptimeMillis() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
     private void put(DistributionRepository.Served s) {
@@ -238,12 +242,11 @@ public final class EdgeDeployment implements AutoCloseable {
             applyKnown();
         } else {
             load(repo, now);
-            snapshotDirty = true;
         }
         restoredFromSnapshot = true;
         log.info("Edge serves {} distribution(s) from its snapshot{} in {} ms ({} ms after the JVM started)", known.size(),
                 current ? " (the database's fingerprint matches)" : " and the database's changes since",
-                (System.nanoTime() - started) / 1_000_000, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                (System.nanoTime() - started) / 1_000_000, uptimeMillis());
         return true;
     }
 

@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 
 /**
  * The schema migrations ({@code db/migration/V<n>__*.sql}), run by Flyway. A node starting on a
@@ -92,7 +93,7 @@ final class Migrations {
         try {
             if (dir.openConnection() instanceof JarURLConnection jar) {
                 // the running jar, already open: its entries are listed from memory
-                return jar.getJarFile().stream().map(e -> e.getName())
+                return jar.getJarFile().stream().map(ZipEntry::getName)
                         .filter(n -> n.startsWith(LOCATION + "/"));
             }
             return Files.list(Path.of(dir.toURI())).map(p -> p.getFileName().toString());

@@ -41,10 +41,9 @@ class EdgeSnapshotTest {
             node.restart();
 
             assertThat(node.node().edgeRestoredFromSnapshot()).isTrue();
-            int port = node.node().edge().httpsPort();
-            assertThat(EdgeProbe.handshake(port, "rsa.snap.example").fingerprint()).isEqualTo(rsa.fingerprint());
-            assertThat(EdgeProbe.handshake(port, "ec.snap.example").fingerprint()).isEqualTo(ec.fingerprint());
-            assertThat(EdgeProbe.handshake(port, "off.snap.example").fingerprint()).isNotEqualTo(disabled.fingerprint());
+            assertThat(served(node, "rsa.snap.example")).isEqualTo(rsa.fingerprint());
+            assertThat(served(node, "ec.snap.example")).isEqualTo(ec.fingerprint());
+            assertThat(served(node, "off.snap.example")).isNotEqualTo(disabled.fingerprint());
 
             Path file = EdgeSnapshot.file(node.dataDir());
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
@@ -60,7 +59,7 @@ class EdgeSnapshotTest {
             Deployed later = deploy(node.api(), TestPki.ec("secp256r1"), "later.snap.example");
             node.restart();
             assertThat(node.node().edgeRestoredFromSnapshot()).isTrue();
-            assertThat(EdgeProbe.handshake(node.node().edge().httpsPort(), "later.snap.example").fingerprint())
+            assertThat(served(node, "later.snap.example"))
                     .isEqualTo(later.fingerprint());
         }
     }
@@ -80,16 +79,15 @@ class EdgeSnapshotTest {
             TestPki.Hierarchy renewed = TestPki.hierarchy(TestPki.freshRsa(2048), "kept.stale.example");
             String renewedFp = reimport(node.api(), kept.certificateId(), renewed);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() ->
-                    EdgeProbe.handshake(node.node().edge().httpsPort(), "kept.stale.example").fingerprint().equals(renewedFp));
+                    served(node, "kept.stale.example").equals(renewedFp));
 
             node.stop();
             Files.move(old, file, StandardCopyOption.REPLACE_EXISTING);
             node.restart();
 
             assertThat(node.node().edgeRestoredFromSnapshot()).isTrue();
-            int port = node.node().edge().httpsPort();
-            assertThat(EdgeProbe.handshake(port, "kept.stale.example").fingerprint()).isEqualTo(renewedFp);
-            assertThat(EdgeProbe.handshake(port, "gone.stale.example").fingerprint()).isNotEqualTo(gone.fingerprint());
+            assertThat(served(node, "kept.stale.example")).isEqualTo(renewedFp);
+            assertThat(served(node, "gone.stale.example")).isNotEqualTo(gone.fingerprint());
         }
     }
 
@@ -100,20 +98,15 @@ class EdgeSnapshotTest {
             node.restart();
             Path file = EdgeSnapshot.file(node.dataDir());
             byte[] bytes = Files.readAllBytes(file);
-            node.stop();
-            bytes[bytes.length / 2] ^= 0x5a; // one flipped byte: the checksum no longer matches
-            Files.write(file, bytes);
-            node.restart();
-            assertThat(node.node().edgeRestoredFromSnapshot()).isFalse();
-            assertThat(EdgeProbe.handshake(node.node().edge().httpsPort(), "damaged.snap.example").fingerprint())
-                    .isEqualTo(d.fingerprint());
-
-            node.stop();
-            Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 3)); // truncated
-            node.restart();
-            assertThat(node.node().edgeRestoredFromSnapshot()).isFalse();
-            assertThat(EdgeProbe.handshake(node.node().edge().httpsPort(), "damaged.snap.example").fingerprint())
-                    .isEqualTo(d.fingerprint());
+            byte[] flipped = bytes.clone();
+            flipped[bytes.length / 2] ^= 0x5a; // one flipped byte: the checksum no longer matches
+            for (byte[] damaged : List.of(flipped, java.util.Arrays.copyOf(bytes, bytes.length / 3))) {
+                node.stop();
+                Files.write(file, damaged);
+                node.restart();
+                assertThat(node.node().edgeRestoredFromSnapshot()).isFalse();
+                assertThat(served(node, "damaged.snap.example")).isEqualTo(d.fingerprint());
+            }
         }
     }
 
@@ -125,7 +118,7 @@ class EdgeSnapshotTest {
             Deployed gone = deploy(a.api(), TestPki.ec("secp256r1"), "gone.pg-snap.example");
             b.restart();
             assertThat(b.node().edgeRestoredFromSnapshot()).isTrue();
-            assertThat(EdgeProbe.handshake(b.node().edge().httpsPort(), "gone.pg-snap.example").fingerprint())
+            assertThat(served(b, "gone.pg-snap.example"))
                     .isEqualTo(gone.fingerprint());
 
             // created, reimported (restamped): read since the snapshot's newest change
@@ -135,21 +128,23 @@ class EdgeSnapshotTest {
                     TestPki.hierarchy(TestPki.freshRsa(2048), "kept.pg-snap.example"));
             b.restart();
             assertThat(b.node().edgeRestoredFromSnapshot()).isTrue();
-            int port = b.node().edge().httpsPort();
-            assertThat(EdgeProbe.handshake(port, "kept.pg-snap.example").fingerprint()).isEqualTo(renewedFp);
-            assertThat(EdgeProbe.handshake(port, "added.pg-snap.example").fingerprint()).isEqualTo(added.fingerprint());
-            assertThat(EdgeProbe.handshake(port, "gone.pg-snap.example").fingerprint()).isEqualTo(gone.fingerprint());
+            assertThat(served(b, "kept.pg-snap.example")).isEqualTo(renewedFp);
+            assertThat(served(b, "added.pg-snap.example")).isEqualTo(added.fingerprint());
+            assertThat(served(b, "gone.pg-snap.example")).isEqualTo(gone.fingerprint());
 
             // deleted: the snapshot's count no longer adds up, everything is read again
             b.stop();
             assertThat(a.api().delete("/api/v1/distributions/" + gone.distributionId()).status()).isEqualTo(204);
             b.restart();
             assertThat(b.node().edgeRestoredFromSnapshot()).isTrue();
-            port = b.node().edge().httpsPort();
-            assertThat(EdgeProbe.handshake(port, "gone.pg-snap.example").fingerprint()).isNotEqualTo(gone.fingerprint());
-            assertThat(EdgeProbe.handshake(port, "kept.pg-snap.example").fingerprint()).isEqualTo(renewedFp);
-            assertThat(EdgeProbe.handshake(port, "added.pg-snap.example").fingerprint()).isEqualTo(added.fingerprint());
+            assertThat(served(b, "gone.pg-snap.example")).isNotEqualTo(gone.fingerprint());
+            assertThat(served(b, "kept.pg-snap.example")).isEqualTo(renewedFp);
+            assertThat(served(b, "added.pg-snap.example")).isEqualTo(added.fingerprint());
         }
+    }
+
+    private static String served(TestNode node, String name) throws java.io.IOException {
+        return EdgeProbe.handshake(node.node().edge().httpsPort(), name).fingerprint();
     }
 
     private static Deployed deploy(TestApi api, java.security.KeyPair key, String alias) {
