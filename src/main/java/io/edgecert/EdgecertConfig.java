@@ -1,6 +1,8 @@
 package io.edgecert;
 
 import java.nio.file.Path;
+import io.edgecert.config.Env;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -37,56 +39,28 @@ public record EdgecertConfig(
 
     public static EdgecertConfig from(Map<String, String> env) {
         Env e = new Env(env);
+        int httpsPort = e.port("EDGECERT_EDGE_HTTPS_PORT", 8443);
+        int httpPort = e.port("EDGECERT_EDGE_HTTP_PORT", 8081);
+        String edgeDomain = e.text("EDGECERT_EDGE_DOMAIN", "edge.localhost");
         return new EdgecertConfig(
-                Path.of(e.get("EDGECERT_DATA_DIR").orElse("./data")),
+                Path.of(e.text("EDGECERT_DATA_DIR", "./data")),
                 e.get("EDGECERT_DB_URL"),
                 e.get("EDGECERT_DB_USER"),
                 e.get("EDGECERT_DB_PASSWORD"),
-                e.get("EDGECERT_API_BIND").orElse("127.0.0.1"),
+                e.text("EDGECERT_API_BIND", "127.0.0.1"),
                 e.port("EDGECERT_API_PORT", 8080),
-                e.port("EDGECERT_EDGE_HTTPS_PORT", 8443),
-                e.port("EDGECERT_EDGE_HTTP_PORT", 8081),
-                e.get("EDGECERT_EDGE_DOMAIN").orElse("edge.localhost"),
+                httpsPort,
+                httpPort,
+                edgeDomain,
                 e.get("EDGECERT_ADMIN_TOKEN"),
                 e.get("EDGECERT_MASTER_KEY"),
                 e.get("EDGECERT_TRUST_STORE").map(Path::of),
-                e.get("EDGECERT_MAX_CERTIFICATES").map(v -> OptionalLong.of(e.positiveLong("EDGECERT_MAX_CERTIFICATES", v)))
-                        .orElse(OptionalLong.empty()),
-                (int) e.get("EDGECERT_MAX_JOB_ITEMS").map(v -> e.positiveLong("EDGECERT_MAX_JOB_ITEMS", v)).orElse(10_000L).longValue(),
-                (int) e.get("EDGECERT_JOB_WORKERS").map(v -> e.positiveLong("EDGECERT_JOB_WORKERS", v)).orElse(2L).longValue(),
-                io.edgecert.events.NotificationSettings.from(env),
-                io.edgecert.edge.EdgeSettings.from(env, e.port("EDGECERT_EDGE_HTTPS_PORT", 8443),
-                        e.port("EDGECERT_EDGE_HTTP_PORT", 8081), e.get("EDGECERT_EDGE_DOMAIN").orElse("edge.localhost")),
+                e.optionalNumber("EDGECERT_MAX_CERTIFICATES", 0, Long.MAX_VALUE),
+                // a job's items are held and validated together: a million is far past any real batch
+                e.integer("EDGECERT_MAX_JOB_ITEMS", 1, 1_000_000, 10_000),
+                e.integer("EDGECERT_JOB_WORKERS", 0, 256, 2),
+                io.edgecert.events.NotificationSettings.from(e),
+                io.edgecert.edge.EdgeSettings.from(e, httpsPort, httpPort, edgeDomain),
                 e.get("EDGECERT_CONSOLE_PASSWORD"));
-    }
-
-    /** Small reader that turns bad values into messages naming the variable. */
-    private record Env(Map<String, String> env) {
-        Optional<String> get(String name) {
-            String v = env.get(name);
-            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-        }
-
-        int port(String name, int defaultPort) {
-            return get(name).map(v -> {
-                long p = positiveLong(name, v);
-                if (p > 65535) {
-                    throw new IllegalArgumentException(name + " must be a port number 0-65535, got " + v);
-                }
-                return (int) p;
-            }).orElse(defaultPort);
-        }
-
-        long positiveLong(String name, String v) {
-            try {
-                long n = Long.parseLong(v);
-                if (n < 0) {
-                    throw new NumberFormatException();
-                }
-                return n;
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(name + " must be a non-negative whole number, got '" + v + "'");
-            }
-        }
     }
 }

@@ -7,10 +7,11 @@ import io.edgecert.certificates.TrustStore;
 import io.edgecert.crypto.KeyCipher;
 import io.edgecert.crypto.MasterKey;
 import io.edgecert.store.Database;
-import io.edgecert.web.AdminToken;
+import io.edgecert.crypto.AdminToken;
 import io.edgecert.web.ApiServer;
 import io.edgecert.web.CertificateRoutes;
 import io.edgecert.web.JobRoutes;
+import io.edgecert.web.SubscriptionRoutes;
 import io.edgecert.jobs.JobRunner;
 import io.edgecert.jobs.JobService;
 import io.edgecert.events.EventLog;
@@ -148,7 +149,7 @@ public final class EdgecertNode implements AutoCloseable {
                 new CertificateRoutes(certificates, metrics),
                 new DistributionRoutes(distributions),
                 jobRoutes,
-                notifications.routes(),
+                new SubscriptionRoutes(notifications.subscriptions()),
                 console))
                 .start(config.apiBind(), config.apiPort()));
         log.info("edgecert API on http://{}:{} (master key {}, trust store {} with {} roots)", config.apiBind(),

@@ -1,7 +1,7 @@
 package io.edgecert.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.edgecert.cli;
 
-import io.edgecert.Env;
-import io.edgecert.web.AdminToken;
+import io.edgecert.config.Env;
+import io.edgecert.crypto.AdminToken;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

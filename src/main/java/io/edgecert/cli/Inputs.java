@@ -3,7 +3,7 @@ package io.edgecert.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

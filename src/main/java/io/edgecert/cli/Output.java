@@ -2,7 +2,7 @@ package io.edgecert.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package io.edgecert.cli;
 
 import io.edgecert.EdgecertConfig;
 import io.edgecert.EdgecertNode;
+import io.edgecert.config.ConfigException;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
 
@@ -24,7 +25,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        EdgecertNode node = EdgecertNode.start(EdgecertConfig.fromEnvironment());
+        EdgecertConfig config;
+        try {
+            config = EdgecertConfig.fromEnvironment();
+        } catch (ConfigException e) {
+            // one line that names the variable, its value and what is allowed; no stack trace
+            System.err.println("edgecert: " + e.getMessage());
+            return 2;
+        }
+        EdgecertNode node = EdgecertNode.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -1,7 +1,7 @@
 package io.edgecert.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -1,6 +1,6 @@
 package io.edgecert.distributions;
 
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.store.Sql;
 
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.edgecert.edge;
 
-import io.edgecert.Env;
+import io.edgecert.config.Env;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,22 +35,25 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
     public enum RsaSigner { AUTO, OPENSSL, BORINGSSL }
 
     public static EdgeSettings from(Map<String, String> environment, int httpsPort, int httpPort, String edgeDomain) {
-        Env env = new Env(environment);
+        return from(new Env(environment), httpsPort, httpPort, edgeDomain);
+    }
+
+    public static EdgeSettings from(Env env, int httpsPort, int httpPort, String edgeDomain) {
         Optional<Path> cert = env.file("EDGECERT_EDGE_DEFAULT_CERTIFICATE");
         Optional<Path> key = env.file("EDGECERT_EDGE_DEFAULT_PRIVATE_KEY");
         if (cert.isPresent() != key.isPresent()) {
-            throw new IllegalArgumentException("EDGECERT_EDGE_DEFAULT_CERTIFICATE and EDGECERT_EDGE_DEFAULT_PRIVATE_KEY go together");
+            throw new io.edgecert.config.ConfigException("EDGECERT_EDGE_DEFAULT_CERTIFICATE and EDGECERT_EDGE_DEFAULT_PRIVATE_KEY go together");
         }
         TlsProvider provider = env.choice("EDGECERT_EDGE_TLS_PROVIDER", TlsProvider.AUTO, entry("auto", TlsProvider.AUTO),
                 entry("openssl", TlsProvider.OPENSSL), entry("boringssl", TlsProvider.OPENSSL), entry("jdk", TlsProvider.JDK));
         return new EdgeSettings(env.get("EDGECERT_EDGE_BIND").orElse("0.0.0.0"), httpsPort, httpPort, edgeDomain,
                 cert, key, env.flag("EDGECERT_EDGE_STRICT_SNI", false),
-                (int) env.number("EDGECERT_EDGE_SSL_CONTEXT_CACHE", 16, 1_000_000, 50_000), provider,
+                env.integer("EDGECERT_EDGE_SSL_CONTEXT_CACHE", 16, 1_000_000, 50_000), provider,
                 env.duration("EDGECERT_EDGE_ORIGIN_CONNECT_TIMEOUT", Duration.ofSeconds(5)),
                 env.duration("EDGECERT_EDGE_ORIGIN_RESPONSE_TIMEOUT", Duration.ofSeconds(60)),
                 env.duration("EDGECERT_EDGE_ORIGIN_IDLE_TIMEOUT", Duration.ofSeconds(60)),
                 env.file("EDGECERT_EDGE_ORIGIN_TRUST_STORE"),
-                (int) env.number("EDGECERT_EDGE_THREADS", 0, 1024, 0),
+                env.integer("EDGECERT_EDGE_THREADS", 0, 1024, 0),
                 env.choice("EDGECERT_EDGE_TRANSPORT", EdgeTransport.Choice.AUTO, entry("auto", EdgeTransport.Choice.AUTO),
                         entry("epoll", EdgeTransport.Choice.EPOLL), entry("nio", EdgeTransport.Choice.NIO)),
                 env.choice("EDGECERT_EDGE_RSA_SIGNER", RsaSigner.AUTO, entry("auto", RsaSigner.AUTO),

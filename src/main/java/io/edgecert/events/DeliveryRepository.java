@@ -1,7 +1,7 @@
 package io.edgecert.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.store.Ids;
 import io.edgecert.store.Sql;
 

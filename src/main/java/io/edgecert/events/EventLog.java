@@ -1,6 +1,6 @@
 package io.edgecert.events;
 
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.store.Ids;
 import io.edgecert.store.Sql;
 

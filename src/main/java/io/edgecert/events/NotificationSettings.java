@@ -1,9 +1,13 @@
 package io.edgecert.events;
 
+import io.edgecert.config.ConfigException;
+import io.edgecert.config.Env;
+
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+
+import static java.util.Map.entry;
 
 /**
  * Configuration of events and notifications. {@link #from} reads the environment variables
@@ -68,63 +72,31 @@ public record NotificationSettings(Optional<SmtpSettings> smtp, Duration expiryC
 
     /** Reads the EDGECERT_SMTP_*, EDGECERT_EXPIRY_* and EDGECERT_DELIVERY_* variables. */
     public static NotificationSettings from(Map<String, String> env) {
+        return from(new Env(env));
+    }
+
+    public static NotificationSettings from(Env env) {
         NotificationSettings d = defaults();
-        Optional<SmtpSettings> smtp = get(env, "EDGECERT_SMTP_HOST").map(host -> {
-            SmtpSettings.Security security = get(env, "EDGECERT_SMTP_TLS").map(v -> SmtpSettings.Security.parse(v)
-                    .orElseThrow(() -> new IllegalArgumentException("EDGECERT_SMTP_TLS must be starttls, tls or none, got '" + v + "'")))
-                    .orElse(SmtpSettings.Security.STARTTLS);
-            int port = get(env, "EDGECERT_SMTP_PORT").map(v -> (int) number("EDGECERT_SMTP_PORT", v, 1, 65535))
-                    .orElse(security.defaultPort());
-            String from = get(env, "EDGECERT_SMTP_FROM").orElseThrow(() -> new IllegalArgumentException(
+        Optional<SmtpSettings> smtp = env.get("EDGECERT_SMTP_HOST").map(host -> {
+            SmtpSettings.Security security = env.choice("EDGECERT_SMTP_TLS", SmtpSettings.Security.STARTTLS,
+                    entry("starttls", SmtpSettings.Security.STARTTLS), entry("tls", SmtpSettings.Security.TLS),
+                    entry("none", SmtpSettings.Security.NONE));
+            int port = env.integer("EDGECERT_SMTP_PORT", 1, 65535, security.defaultPort());
+            String from = env.get("EDGECERT_SMTP_FROM").orElseThrow(() -> new ConfigException(
                     "EDGECERT_SMTP_FROM (the sender address of notification emails) is needed with EDGECERT_SMTP_HOST"));
-            return new SmtpSettings(host, port, get(env, "EDGECERT_SMTP_USER"), get(env, "EDGECERT_SMTP_PASSWORD"), from, security);
+            return new SmtpSettings(host, port, env.get("EDGECERT_SMTP_USER"), env.get("EDGECERT_SMTP_PASSWORD"), from, security);
         });
-        Duration interval = get(env, "EDGECERT_EXPIRY_CHECK_INTERVAL")
-                .map(v -> duration("EDGECERT_EXPIRY_CHECK_INTERVAL", v)).orElse(d.expiryCheckInterval());
-        int warningDays = get(env, "EDGECERT_EXPIRY_WARNING_DAYS")
-                .map(v -> (int) number("EDGECERT_EXPIRY_WARNING_DAYS", v, 1, 365)).orElse(d.expiryWarningDays());
-        Duration retryBase = get(env, "EDGECERT_DELIVERY_RETRY_BASE").map(v -> duration("EDGECERT_DELIVERY_RETRY_BASE", v))
-                .orElse(DEFAULT_BACKOFF.base());
+        Duration interval = env.duration("EDGECERT_EXPIRY_CHECK_INTERVAL", d.expiryCheckInterval());
+        int warningDays = env.integer("EDGECERT_EXPIRY_WARNING_DAYS", 1, 365, d.expiryWarningDays());
+        Duration retryBase = env.duration("EDGECERT_DELIVERY_RETRY_BASE", DEFAULT_BACKOFF.base());
         if (retryBase.compareTo(DEFAULT_BACKOFF.max()) > 0) {
-            throw new IllegalArgumentException("EDGECERT_DELIVERY_RETRY_BASE must be at most " + DEFAULT_BACKOFF.max());
+            throw new ConfigException("EDGECERT_DELIVERY_RETRY_BASE must be at most " + DEFAULT_BACKOFF.max()
+                    + ", got '" + env.get("EDGECERT_DELIVERY_RETRY_BASE").orElse("") + "'");
         }
         Backoff backoff = new Backoff(retryBase, DEFAULT_BACKOFF.max(),
-                get(env, "EDGECERT_DELIVERY_MAX_ATTEMPTS").map(v -> (int) number("EDGECERT_DELIVERY_MAX_ATTEMPTS", v, 1, 100))
-                        .orElse(DEFAULT_BACKOFF.maxAttempts()));
-        int threads = get(env, "EDGECERT_DELIVERY_THREADS").map(v -> (int) number("EDGECERT_DELIVERY_THREADS", v, 1, 256))
-                .orElse(d.deliveryThreads());
+                env.integer("EDGECERT_DELIVERY_MAX_ATTEMPTS", 1, 100, DEFAULT_BACKOFF.maxAttempts()));
+        int threads = env.integer("EDGECERT_DELIVERY_THREADS", 1, 256, d.deliveryThreads());
         return new NotificationSettings(smtp, interval, warningDays, backoff, threads, d.pollInterval(),
                 d.connectTimeout(), d.requestTimeout());
-    }
-
-    private static Optional<String> get(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
-    }
-
-    private static long number(String name, String v, long min, long max) {
-        try {
-            long n = Long.parseLong(v);
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number between " + min + " and " + max + ", got '" + v + "'");
-        }
-    }
-
-    /** An ISO-8601 duration (PT12H, P1D, PT0.5S) or a number of seconds. */
-    static Duration duration(String name, String v) {
-        Duration d;
-        try {
-            d = v.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT12H or P1D, or a number of seconds, got '" + v + "'");
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be longer than zero, got '" + v + "'");
-        }
-        return d;
     }
 }

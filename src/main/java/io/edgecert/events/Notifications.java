@@ -2,7 +2,6 @@ package io.edgecert.events;
 
 import io.edgecert.crypto.KeyCipher;
 import io.edgecert.store.Database;
-import io.edgecert.web.SubscriptionRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 
 /**
- * The events part of a node, wired in one place: the subscriptions service and its API routes,
+ * The events part of a node, wired in one place: the subscriptions service,
  * the delivery worker and the expiry watcher. Closing stops the background work; deliveries in
  * flight are made again later (by this node after a restart, or by another).
  */
@@ -47,10 +46,6 @@ public final class Notifications implements AutoCloseable {
                 settings.smtp().map(s -> "via " + s.host() + ":" + s.port()).orElse("off (EDGECERT_SMTP_HOST not set)"),
                 settings.expiryCheckInterval(), settings.expiryWarningDays());
         return new Notifications(subscriptions, worker, expiry);
-    }
-
-    public SubscriptionRoutes routes() {
-        return new SubscriptionRoutes(subscriptions);
     }
 
     public Subscriptions subscriptions() {

@@ -1,6 +1,5 @@
 package io.edgecert.events;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The SMTP server email notifications go through. The password is never printed. */
@@ -24,14 +23,6 @@ public record SmtpSettings(String host, int port, Optional<String> user, Optiona
 
         public int defaultPort() {
             return defaultPort;
-        }
-
-        static Optional<Security> parse(String s) {
-            try {
-                return Optional.of(valueOf(s.strip().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
         }
     }
 

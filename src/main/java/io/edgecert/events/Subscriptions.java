@@ -1,6 +1,6 @@
 package io.edgecert.events;
 
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;

@@ -1,6 +1,6 @@
 package io.edgecert.events;
 
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;

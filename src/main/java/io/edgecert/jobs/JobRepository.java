@@ -1,7 +1,7 @@
 package io.edgecert.jobs;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.store.Sql;
 

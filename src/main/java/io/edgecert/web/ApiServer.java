@@ -1,6 +1,7 @@
 package io.edgecert.web;
 
-import io.edgecert.Json;
+import io.edgecert.crypto.AdminToken;
+import io.edgecert.json.Json;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;

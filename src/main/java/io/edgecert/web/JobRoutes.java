@@ -14,7 +14,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -27,7 +27,7 @@ final class ProblemResponses {
         }
         ctx.status(status)
                 .contentType(CONTENT_TYPE)
-                .result(io.edgecert.Json.write(new Problem("urn:edgecert:problem:" + code.name(), title(code),
+                .result(io.edgecert.json.Json.write(new Problem("urn:edgecert:problem:" + code.name(), title(code),
                         status, detail, code.name(), errors)));
     }
 

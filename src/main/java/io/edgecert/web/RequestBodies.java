@@ -3,7 +3,7 @@ package io.edgecert.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;

@@ -1,7 +1,7 @@
 package io.edgecert.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.testing.EdgeProbe;
 import io.edgecert.testing.TestPki;
 

@@ -2,7 +2,7 @@ package io.edgecert.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.testing.EdgeProbe;
 import io.edgecert.testing.TestPki;
 

@@ -3,7 +3,7 @@ package io.edgecert.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgecert.testing.TestNode;
 import io.edgecert.testing.TestPki;
-import io.edgecert.web.AdminToken;
+import io.edgecert.crypto.AdminToken;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

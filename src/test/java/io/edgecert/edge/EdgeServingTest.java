@@ -405,7 +405,7 @@ class EdgeServingTest {
 
     static Map<String, Object> configOf(String id) throws java.io.IOException {
         return new LinkedHashMap<>(api.get("/api/v1/distributions/" + id).json().get("config")
-                .traverse(io.edgecert.Json.MAPPER).readValueAs(Map.class));
+                .traverse(io.edgecert.json.Json.MAPPER).readValueAs(Map.class));
     }
 
     /** One HTTP/1.1 request on an open keep-alive connection; returns the response head. */
@@ -500,7 +500,7 @@ class EdgeServingTest {
         assertThat(served("gone." + z)).isEqualTo(c.fingerprint());
 
         Map<String, Object> config = new LinkedHashMap<>(node.api().get("/api/v1/distributions/" + id).json().get("config")
-                .traverse(io.edgecert.Json.MAPPER).readValueAs(Map.class));
+                .traverse(io.edgecert.json.Json.MAPPER).readValueAs(Map.class));
         config.put("enabled", false);
         TestApi.Response r = api.put("/api/v1/distributions/" + id, config, d.get("version").asText());
         assertThat(r.status()).as(r.body()).isEqualTo(200);

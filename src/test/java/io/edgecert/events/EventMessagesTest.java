@@ -1,7 +1,7 @@
 package io.edgecert.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.jobs.DnsRecord;
 import io.edgecert.jobs.ItemStatus;
 import io.edgecert.jobs.Job;

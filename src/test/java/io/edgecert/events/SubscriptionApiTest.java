@@ -3,7 +3,7 @@ package io.edgecert.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgecert.crypto.KeyCipher;
 import io.edgecert.testing.TestApi;
-import io.edgecert.web.AdminToken;
+import io.edgecert.crypto.AdminToken;
 import io.edgecert.web.ApiServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +43,7 @@ class SubscriptionApiTest {
         // an SMTP server is configured (so email subscriptions are accepted) but never reached here
         Notifications n = fx.startNode(NotificationsFixture.fast().withSmtp(new SmtpSettings("127.0.0.1", 1,
                 Optional.empty(), Optional.empty(), "edgecert@saas.example", SmtpSettings.Security.NONE)));
-        server = new ApiServer(AdminToken.of(TOKEN), fx.db, fx.metrics, List.of(n.routes())).start("127.0.0.1", 0);
+        server = new ApiServer(AdminToken.of(TOKEN), fx.db, fx.metrics, List.of(new io.edgecert.web.SubscriptionRoutes(n.subscriptions()))).start("127.0.0.1", 0);
         api = new TestApi("http://127.0.0.1:" + server.port(), TOKEN);
         receiver = WebhookReceiver.start();
     }

@@ -3,7 +3,7 @@ package io.edgecert.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,7 +1,7 @@
 package io.edgecert.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.testing.HeldJobRunner;
 import io.edgecert.testing.TestApi;
 import io.edgecert.testing.TestNode;

@@ -1,7 +1,7 @@
 package io.edgecert.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -10,7 +10,7 @@ import io.edgecert.jobs.JobService;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
-import io.edgecert.web.AdminToken;
+import io.edgecert.crypto.AdminToken;
 import io.edgecert.web.ApiServer;
 import io.edgecert.web.Routes;
 import io.edgecert.web.console.Views.Frame;

@@ -2,7 +2,7 @@ package io.edgecert.web.console;
 
 import io.edgecert.web.JobWatch;
 
-import io.edgecert.Json;
+import io.edgecert.json.Json;
 import io.edgecert.jobs.DnsRecord;
 import io.edgecert.jobs.Job;
 import io.edgecert.jobs.JobService;

@@ -1,7 +1,5 @@
-package io.edgecert;
+package io.edgecert.cli;
 
-import io.edgecert.cli.EdgecertCommand;
-import io.edgecert.cli.ServeCommand;
 import picocli.CommandLine;
 
 /** Entry point of the runnable jar: {@code java -jar edgecert.jar <command>}. */
@@ -13,7 +11,10 @@ public final class Main {
         if (args.length == 1 && "serve".equals(args[0])) {
             // A plain `serve` skips building the CLI's command tree: picocli reflects over every
             // command first, 0.2 s of a cold start that bench/edge counts until names are served.
-            ServeCommand.serve();
+            int exit = ServeCommand.serve();
+            if (exit != 0) {
+                System.exit(exit);
+            }
             return;
         }
         int exit = EdgecertCommand.commandLine().execute(args);

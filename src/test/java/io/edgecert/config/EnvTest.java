@@ -1,4 +1,4 @@
-package io.edgecert;
+package io.edgecert.config;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.edgecert;
+package io.edgecert.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,6 +1,5 @@
-package io.edgecert.web;
+package io.edgecert.crypto;
 
-import io.edgecert.crypto.SecretFile;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

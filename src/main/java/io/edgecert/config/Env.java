@@ -1,14 +1,17 @@
-package io.edgecert;
+package io.edgecert.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Reads typed settings from the environment map, turning bad values into messages that name the
- * variable. Every settings record of a part reads through this, so messages stay alike.
+ * The one reader of edgecert's environment: typed, bounded settings, and a bad value turned into a
+ * {@link ConfigException} whose message names the variable, its value and what is allowed. Every
+ * settings record of a part reads through this, so messages stay alike and no number is cast
+ * unbounded.
  */
 public record Env(Map<String, String> env) {
     public Optional<String> get(String name) {
@@ -26,15 +29,34 @@ public record Env(Map<String, String> env) {
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw new IllegalArgumentException(name + " must be a whole number between " + min + " and " + max + ", got '" + v + "'");
+            throw new ConfigException(name + " must be a whole number between " + min + " and " + max + ", got '" + v + "'");
         }).orElse(defaultValue);
+    }
+
+    /** A whole number that fits an int, within [min, max]. */
+    public int integer(String name, int min, int max, int defaultValue) {
+        return (int) number(name, min, max, defaultValue);
+    }
+
+    /** A number that has no default: absent means "not set" (a quota that is unlimited, say). */
+    public OptionalLong optionalNumber(String name, long min, long max) {
+        return get(name).isPresent() ? OptionalLong.of(number(name, min, max, min)) : OptionalLong.empty();
+    }
+
+    /** A TCP or UDP port; 0 asks the system for a free one. */
+    public int port(String name, int defaultPort) {
+        return integer(name, 0, 65535, defaultPort);
+    }
+
+    public String text(String name, String defaultValue) {
+        return get(name).orElse(defaultValue);
     }
 
     public boolean flag(String name, boolean defaultValue) {
         return get(name).map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+            default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
         }).orElse(defaultValue);
     }
 
@@ -45,10 +67,10 @@ public record Env(Map<String, String> env) {
             try {
                 d = v.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
             } catch (DateTimeParseException | NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT30S, or a number of seconds, got '" + v + "'");
+                throw new ConfigException(name + " must be an ISO-8601 duration such as PT30S, or a number of seconds, got '" + v + "'");
             }
             if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be longer than zero, got '" + v + "'");
+                throw new ConfigException(name + " must be longer than zero, got '" + v + "'");
             }
             return d;
         }).orElse(defaultValue);
@@ -70,7 +92,7 @@ public record Env(Map<String, String> env) {
             for (int i = 0; i < words.length; i++) {
                 allowed.append(i == 0 ? "" : i == words.length - 1 ? " or " : ", ").append(words[i].getKey());
             }
-            throw new IllegalArgumentException(name + " must be " + allowed + ", got '" + v + "'");
+            throw new ConfigException(name + " must be " + allowed + ", got '" + v + "'");
         }).orElse(defaultValue);
     }
 
@@ -78,7 +100,7 @@ public record Env(Map<String, String> env) {
         return get(name).map(v -> {
             Path p = Path.of(v);
             if (!java.nio.file.Files.isReadable(p)) {
-                throw new IllegalArgumentException(name + " names a file that cannot be read: " + v);
+                throw new ConfigException(name + " names a file that cannot be read: " + v);
             }
             return p;
         });
