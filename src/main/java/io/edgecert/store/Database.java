@@ -23,10 +23,12 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Kind kind;
+    private final ChangeSignals signals;
 
-    private Database(HikariDataSource dataSource, Kind kind) {
+    private Database(HikariDataSource dataSource, Kind kind, ChangeSignals signals) {
         this.dataSource = dataSource;
         this.kind = kind;
+        this.signals = signals;
     }
 
     /**
@@ -76,7 +78,7 @@ public final class Database implements AutoCloseable {
         }
         log.info("Database ready: {}{}", kind == Kind.H2 ? "embedded H2 in " + dataDir.toAbsolutePath() : "PostgreSQL",
                 migrated ? " (migrated)" : "");
-        return new Database(ds, kind);
+        return new Database(ds, kind, new ChangeSignals(kind, url, user, password));
     }
 
     public DataSource dataSource() {
@@ -87,13 +89,21 @@ public final class Database implements AutoCloseable {
         return kind;
     }
 
+    /** Channels raised in a transaction and heard by every node (see {@link ChangeSignals}). */
+    public ChangeSignals signals() {
+        return signals;
+    }
+
     /** Runs work in one transaction: commit on return, rollback on any exception. */
     public <T> T inTransaction(Work<T> work) {
+        var outer = signals.beginTransaction();
+        boolean committed = false;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
                 c.commit();
+                committed = true;
                 return result;
             } catch (Throwable t) {
                 c.rollback();
@@ -103,6 +113,8 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException(e);
+        } finally {
+            signals.endTransaction(outer, committed);
         }
     }
 
@@ -130,6 +142,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        signals.close();
         dataSource.close();
     }
 }
