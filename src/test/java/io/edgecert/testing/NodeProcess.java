@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * edgecert as a separate operating-system process ({@code java io.edgecert.Main serve} on the
+ * edgecert as a separate operating-system process ({@code java io.edgecert.cli.Main serve} on the
  * test classpath), so tests can kill it with SIGKILL and start it again on the same data.
  */
 public final class NodeProcess implements AutoCloseable {
@@ -64,7 +64,7 @@ public final class NodeProcess implements AutoCloseable {
 
     public NodeProcess start() {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.edgecert.Main", "serve"));
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.edgecert.cli.Main", "serve"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
