@@ -1,9 +1,9 @@
 package io.edgecert;
 
 import io.edgecert.certificates.CertificateService;
-import io.edgecert.certificates.ChainAnalyzer;
+import io.edgecert.certificates.x509.ChainAnalyzer;
 import io.edgecert.certificates.ImportRules;
-import io.edgecert.certificates.TrustStore;
+import io.edgecert.certificates.x509.TrustStore;
 import io.edgecert.crypto.KeyCipher;
 import io.edgecert.crypto.MasterKey;
 import io.edgecert.store.Database;

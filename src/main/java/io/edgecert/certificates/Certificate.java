@@ -1,5 +1,6 @@
 package io.edgecert.certificates;
 
+import io.edgecert.certificates.x509.Warning;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.edgecert.certificates;
 
+import io.edgecert.certificates.x509.Warning;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.edgecert.json.Json;
 import io.edgecert.store.Sql;

@@ -1,5 +1,10 @@
 package io.edgecert.certificates;
 
+import io.edgecert.certificates.x509.ChainAnalysis;
+import io.edgecert.certificates.x509.ChainAnalyzer;
+import io.edgecert.certificates.x509.Pem;
+import io.edgecert.certificates.x509.SelfSigned;
+import io.edgecert.certificates.x509.Warning;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;

@@ -1,5 +1,6 @@
 package io.edgecert.certificates;
 
+import io.edgecert.certificates.x509.Pem;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;

@@ -1,5 +1,7 @@
 package io.edgecert.certificates;
 
+import io.edgecert.certificates.x509.Pem;
+import io.edgecert.certificates.x509.Warning;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.edgecert.distributions;
 
-import io.edgecert.certificates.HostnameMatcher;
+import io.edgecert.certificates.x509.HostnameMatcher;
 import io.edgecert.certificates.ImportRules;
 import io.edgecert.certificates.Tag;
 import io.edgecert.edge.MinimumProtocol;

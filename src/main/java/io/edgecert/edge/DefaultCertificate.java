@@ -1,6 +1,6 @@
 package io.edgecert.edge;
 
-import io.edgecert.certificates.Pem;
+import io.edgecert.certificates.x509.Pem;
 import io.edgecert.certificates.PrivateKeys;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;

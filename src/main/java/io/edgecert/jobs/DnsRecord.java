@@ -1,6 +1,6 @@
 package io.edgecert.jobs;
 
-import io.edgecert.certificates.PublicSuffixes;
+import io.edgecert.certificates.x509.PublicSuffixes;
 
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.edgecert.jobs;
 
 import io.edgecert.certificates.KeyType;
-import io.edgecert.certificates.Warning;
+import io.edgecert.certificates.x509.Warning;
 
 import java.util.List;
 

@@ -3,7 +3,7 @@ package io.edgecert.jobs;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.certificates.CertificateSubmission;
 import io.edgecert.certificates.ImportRules;
-import io.edgecert.certificates.Pem;
+import io.edgecert.certificates.x509.Pem;
 import io.edgecert.certificates.Tag;
 import io.edgecert.certificates.ValidatedMaterial;
 import io.edgecert.crypto.KeyCipher;
@@ -113,7 +113,7 @@ public final class JobService {
 
     /** Public facts of an item that passed the checks (no key material): what a review page shows. */
     public record CheckedItem(io.edgecert.certificates.KeyType keyType, io.edgecert.certificates.CertificateFacts facts,
-                              List<io.edgecert.certificates.Warning> warnings) {
+                              List<io.edgecert.certificates.x509.Warning> warnings) {
     }
 
     /** The outcome of {@link #validate}: every violation, and per item its facts when it passed. */

@@ -1,12 +1,12 @@
 package io.edgecert.bench;
 
 import io.edgecert.certificates.CertificateSubmission;
-import io.edgecert.certificates.ChainAnalyzer;
+import io.edgecert.certificates.x509.ChainAnalyzer;
 import io.edgecert.certificates.ImportRules;
-import io.edgecert.certificates.Pem;
-import io.edgecert.certificates.TrustStore;
+import io.edgecert.certificates.x509.Pem;
+import io.edgecert.certificates.x509.TrustStore;
 import io.edgecert.certificates.ValidatedMaterial;
-import io.edgecert.certificates.VerifiedSignatures;
+import io.edgecert.certificates.x509.VerifiedSignatures;
 import io.edgecert.testing.TestPki;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,5 +1,8 @@
 package io.edgecert.certificates;
 
+import io.edgecert.certificates.x509.ChainAnalyzer;
+import io.edgecert.certificates.x509.TrustStore;
+import io.edgecert.certificates.x509.Warning;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.testing.TestPki;

@@ -2,6 +2,10 @@ package io.edgecert.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgecert.certificates.x509.ChainAnalyzer;
+import io.edgecert.certificates.x509.HostnameMatcher;
+import io.edgecert.certificates.x509.TrustStore;
+import io.edgecert.certificates.x509.Warning;
 import io.edgecert.testing.TestPki;
 import io.edgecert.testing.TestPki.Issued;
 import java.security.KeyPair;
@@ -9,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the x509-limbo work changed in the product, checked through the product's own entry
- * points (ImportRules, HostnameMatcher) rather than limbo's vectors.
+ * points (ImportRules, HostnameMatcher) rather than limbo's vectors. The anchor profile's test is
+ * x509.CertificateProfileTest.
  */
 class LimboProductTest {
     private static ImportRules rules(X509Certificate... roots) {
@@ -26,16 +30,6 @@ class LimboProductTest {
 
     private static CertificateSubmission submission(Issued leaf, X509Certificate... chain) {
         return new CertificateSubmission(leaf.certificatePem(), leaf.keyPem(), Optional.of(TestPki.pem(chain)));
-    }
-
-    /** The anchor profile must never refuse a root that browsers and the JDK trust. */
-    @Test
-    void everyRootOfTheJdkStoreIsUsableAsAnAnchor() {
-        List<String> refused = new ArrayList<>();
-        for (X509Certificate root : TrustStore.jdkDefault().anchors()) {
-            CertificateProfile.problem(root, CertificateProfile.Role.ANCHOR).ifPresent(refused::add);
-        }
-        assertThat(refused).isEmpty();
     }
 
     @Test

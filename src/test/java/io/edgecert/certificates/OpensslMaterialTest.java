@@ -1,5 +1,7 @@
 package io.edgecert.certificates;
 
+import io.edgecert.certificates.x509.ChainAnalyzer;
+import io.edgecert.certificates.x509.TrustStore;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -9,7 +9,7 @@ import java.security.cert.X509Certificate;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Signature checks between certificates, answered as booleans: callers explain the failure. */
-final class SelfSigned {
+public final class SelfSigned {
     /**
      * Pairs (certificate, issuer) whose signature verified, by the SHA-256 of both encodings: the
      * result depends on nothing else. Imports of one SaaS mostly share a few CA chains, so the
@@ -33,7 +33,7 @@ final class SelfSigned {
     }
 
     /** Subject equals issuer and the certificate's own key verifies its signature. */
-    static boolean is(X509Certificate c) {
+    public static boolean is(X509Certificate c) {
         return c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) && signedBy(c, c);
     }
 

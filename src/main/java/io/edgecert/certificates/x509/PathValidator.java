@@ -1,6 +1,6 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
-import io.edgecert.certificates.CertificateProfile.Role;
+import io.edgecert.certificates.x509.CertificateProfile.Role;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

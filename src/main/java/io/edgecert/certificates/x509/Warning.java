@@ -1,4 +1,4 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
 /**
  * Something worth knowing about accepted material (import-rules.md, after part A): reported on

@@ -1,4 +1,4 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;

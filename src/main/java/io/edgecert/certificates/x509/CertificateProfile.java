@@ -1,4 +1,4 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
