@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  * are skipped with one of the {@link Skip} reasons.
  */
 final class LimboCases {
-    static final Path FILE = Path.of("..", "shared", "testdata", "x509-limbo", "limbo.json");
+    /** Where the suite is: {@code -Dedgecert.limbo=PATH}, else beside the clone in ../shared. */
+    static final Path FILE = Path.of(System.getProperty("edgecert.limbo",
+            Path.of("..", "shared", "testdata", "x509-limbo", "limbo.json").toString()));
     private static final String SERVER_AUTH = "serverAuth";
 
     /** Why a case is not applicable to edgecert; one reason per unsupported feature. */
