@@ -25,15 +25,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        EdgecertConfig config;
+        EdgecertNode node;
         try {
-            config = EdgecertConfig.fromEnvironment();
+            node = EdgecertNode.start(EdgecertConfig.fromEnvironment());
         } catch (ConfigException e) {
-            // one line that names the variable, its value and what is allowed; no stack trace
+            // one line that names the variable, its value and what is allowed (or why it cannot be
+            // used: a database that refuses); no stack trace
             System.err.println("edgecert: " + e.getMessage());
             return 2;
         }
-        EdgecertNode node = EdgecertNode.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
@@ -34,6 +35,13 @@ final class EdgeSniHandler extends SniHandler {
         Optional<SslContext> retainedDefault(MinimumProtocol policy, boolean ownDomainName);
     }
 
+    private static final byte ALERT_RECORD = 21;
+    private static final byte FATAL = 2;
+    /** RFC 8446 6.2: the certificate exists but cannot be used. */
+    private static final byte HANDSHAKE_FAILURE = 40;
+    /** RFC 6066 3: strict SNI and a name no distribution serves. */
+    private static final byte UNRECOGNIZED_NAME = 112;
+
     private static final Logger log = LoggerFactory.getLogger(EdgeSniHandler.class);
 
     private final Lookup lookup;
@@ -55,7 +63,7 @@ final class EdgeSniHandler extends SniHandler {
                 // which would serve the wrong certificate; a failed future fails the handshake.
                 log.warn("No SSL context for {} (certificate {}): {}", hostname,
                         match.get().route().certificateId().orElse("-"), e.toString());
-                return ctx.executor().newFailedFuture(new SSLHandshakeException("cannot serve " + hostname));
+                return refuse(ctx, HANDSHAKE_FAILURE, "cannot serve " + hostname);
             }
         }
         if (context.isEmpty()) {
@@ -64,11 +72,20 @@ final class EdgeSniHandler extends SniHandler {
                     match.isPresent() && !match.get().usesDistributionCertificate());
         }
         if (context.isEmpty()) {
-            return ctx.executor().newFailedFuture(new SSLHandshakeException(
-                    "no distribution serves " + (hostname == null ? "a handshake without SNI" : hostname)));
+            return refuse(ctx, UNRECOGNIZED_NAME,
+                    "no distribution serves " + (hostname == null ? "a handshake without SNI" : hostname));
         }
         match.ifPresent(m -> ctx.channel().attr(SNI_MATCH).set(m));
         return ctx.executor().newSucceededFuture(context.get());
+    }
+
+    /**
+     * Answers the ClientHello with a fatal TLS alert before the connection closes, so that the
+     * client is told why (netty would only close it: an "unexpected EOF" to the client).
+     */
+    private static Future<SslContext> refuse(ChannelHandlerContext ctx, byte alert, String why) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{ALERT_RECORD, 3, 3, 0, 2, FATAL, alert}));
+        return ctx.executor().newFailedFuture(new SSLHandshakeException(why));
     }
 
     @Override

@@ -5,9 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.edgecert.config.ConfigException;
+
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -43,9 +46,10 @@ public final class Database implements AutoCloseable {
             String u = url.get();
             if (!u.startsWith("jdbc:postgresql:") && !u.startsWith("jdbc:h2:")) {
                 throw new IllegalArgumentException("EDGECERT_DB_URL must be a jdbc:postgresql:// URL (or jdbc:h2: for tests), got "
-                        + u.replaceAll("password=[^&]*", "password=***"));
+                        + shown(u));
             }
             kind = u.startsWith("jdbc:postgresql:") ? Kind.POSTGRESQL : Kind.H2;
+            requireReachable(u, user, password);
             hc.setJdbcUrl(u);
             user.ifPresent(hc::setUsername);
             password.ifPresent(hc::setPassword);
@@ -79,6 +83,27 @@ public final class Database implements AutoCloseable {
         log.info("Database ready: {}{}", kind == Kind.H2 ? "embedded H2 in " + dataDir.toAbsolutePath() : "PostgreSQL",
                 migrated ? " (migrated)" : "");
         return new Database(ds, kind, new ChangeSignals(kind, url, user, password));
+    }
+
+    /**
+     * One plain connection first: the pool would log a stack trace and a wrapped exception for a
+     * database that is down, a wrong URL or refused credentials; serve says this one line instead.
+     */
+    private static void requireReachable(String url, Optional<String> user, Optional<String> password) {
+        try (Connection ignored = DriverManager.getConnection(url, user.orElse(null), password.orElse(null))) {
+            // reachable
+        } catch (SQLException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = e.getMessage() + (root == e ? "" : " (" + root.getMessage() + ")");
+            throw new ConfigException("EDGECERT_DB_URL " + shown(url) + ": cannot connect: " + why.replace('\n', ' '));
+        }
+    }
+
+    private static String shown(String url) {
+        return url.replaceAll("password=[^&]*", "password=***");
     }
 
     public DataSource dataSource() {

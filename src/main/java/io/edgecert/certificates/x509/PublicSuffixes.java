@@ -74,7 +74,13 @@ public final class PublicSuffixes {
     public static boolean isRegistrableDomain(String domain) {
         String d = domain.toLowerCase(Locale.ROOT);
         int dot = d.indexOf('.');
-        return dot > 0 && !isPublicSuffix(d) && isPublicSuffix(d.substring(dot + 1));
+        // an exception rule (!city.kawasaki.jp) makes its name registrable: its suffix is the rest
+        return dot > 0 && !isPublicSuffix(d) && (isException(d) || isPublicSuffix(d.substring(dot + 1)));
+    }
+
+    private static boolean isException(String d) {
+        int lastDot = d.lastIndexOf('.');
+        return lastDot > 0 && rulesFor(d.substring(lastDot + 1)).contains("!" + d);
     }
 
     private static Set<String> rulesFor(String tld) {
