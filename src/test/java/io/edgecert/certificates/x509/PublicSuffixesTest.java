@@ -1,4 +1,4 @@
-package io.edgecert.certificates;
+package io.edgecert.certificates.x509;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
