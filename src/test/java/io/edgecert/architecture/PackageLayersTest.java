@@ -36,7 +36,9 @@ class PackageLayersTest {
                 .layer("distributions").definedBy("io.edgecert.distributions..")
                 .layer("events").definedBy("io.edgecert.events..")
                 .layer("edge").definedBy("io.edgecert.edge..")
-                .layer("certificates").definedBy("io.edgecert.certificates..")
+                .layer("certificates").definedBy("io.edgecert.certificates")
+                // PEM and X.509 alone (no store, no service): the CLI pairs files with it as the console does
+                .layer("x509").definedBy("io.edgecert.certificates.x509..")
                 .layer("foundation").definedBy("io.edgecert.store..", "io.edgecert.problems..",
                         "io.edgecert.crypto..", "io.edgecert.config..", "io.edgecert.json..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
@@ -47,8 +49,12 @@ class PackageLayersTest {
                 .whereLayer("events").mayOnlyBeAccessedByLayers("jobs", "web", "node")
                 .whereLayer("edge").mayOnlyBeAccessedByLayers("distributions", "jobs", "web", "node")
                 .whereLayer("certificates").mayOnlyBeAccessedByLayers("edge", "distributions", "jobs", "web", "node")
-                .whereLayer("foundation").mayOnlyBeAccessedByLayers("certificates", "edge", "events", "distributions",
-                        "jobs", "web", "node", "cli");
+                .whereLayer("x509").mayOnlyBeAccessedByLayers("certificates", "edge", "distributions", "jobs", "web",
+                        "node", "cli")
+                .whereLayer("foundation").mayOnlyBeAccessedByLayers("x509", "certificates", "edge", "events", "distributions",
+                        "jobs", "web", "node", "cli")
+                // a new package (or a sub-package of certificates) takes its place in a layer, deliberately
+                .ensureAllClassesAreContainedInArchitecture();
     }
 
     @Test
