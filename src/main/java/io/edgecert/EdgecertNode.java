@@ -1,5 +1,7 @@
 package io.edgecert;
 
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.serving.ServingMaterial;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.certificates.x509.ChainAnalyzer;
 import io.edgecert.certificates.ImportRules;
@@ -20,8 +22,8 @@ import io.edgecert.web.DistributionRoutes;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.EdgeDeployment;
 import io.edgecert.distributions.EdgeSnapshot;
-import io.edgecert.edge.CertificateSource;
-import io.edgecert.edge.EdgeRoute;
+import io.edgecert.serving.KeyProvider;
+import io.edgecert.serving.EdgeRoute;
 import io.edgecert.edge.EdgeServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -72,14 +74,14 @@ public final class EdgecertNode implements AutoCloseable {
         // while this thread opens the database and reads every distribution: bench/edge start-up.
         // It asks for certificates only once the first deployment applies its routes.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CertificateSource source = new CertificateSource() {
+        KeyProvider source = new KeyProvider() {
             @Override
-            public List<CertificateService.SealedMaterial> load(java.util.Collection<String> ids) {
+            public List<SealedMaterial> load(java.util.Collection<String> ids) {
                 return certificates.sealedMaterial(ids);
             }
 
             @Override
-            public CertificateService.ServingMaterial unseal(CertificateService.SealedMaterial sealed) {
+            public ServingMaterial unseal(SealedMaterial sealed) {
                 return certificates.unseal(sealed);
             }
         };
@@ -109,12 +111,12 @@ public final class EdgecertNode implements AutoCloseable {
                 }
 
                 @Override
-                public Collection<CertificateService.SealedMaterial> material() {
+                public Collection<SealedMaterial> material() {
                     return started(edgeStart).material();
                 }
 
                 @Override
-                public void preload(Collection<CertificateService.SealedMaterial> material) {
+                public void preload(Collection<SealedMaterial> material) {
                     started(edgeStart).preload(material);
                 }
             }, snapshotFile, snapshot, nodeId, NodeId.hostName(), config.dbUrl(), config.dbUser(), config.dbPassword()).start();

@@ -1,5 +1,7 @@
 package io.edgecert.certificates;
 
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.serving.ServingMaterial;
 import io.edgecert.certificates.x509.Pem;
 import io.edgecert.crypto.KeyCipher;
 import io.edgecert.problems.ErrorCode;
@@ -388,35 +390,6 @@ public final class CertificateService {
 
     // ---- material for the edge ---------------------------------------------------------------
 
-    /**
-     * Serving material: the leaf, the ordered chain as served (without a self-signed root) and the
-     * decrypted key. Only the edge calls this.
-     */
-    public record ServingMaterial(String certificateId, int version, List<X509Certificate> chain, PrivateKey key) {
-        @Override
-        public String toString() {
-            return "ServingMaterial[" + certificateId + " v" + version + ", key=(redacted)]";
-        }
-    }
-
-    /**
-     * Serving material as the edge keeps it in memory: the leaf and chain as PEM and the key
-     * still encrypted. A few KB per certificate; {@link #unseal} turns it into a key only
-     * when the first handshake for one of its names needs it.
-     */
-    public record SealedMaterial(String certificateId, int version, KeyType keyType, String certificatePem,
-                                 String chainPem, byte[] encryptedKey) {
-        /** The same material holding another (equal) chain string: many certificates share one CA chain. */
-        public SealedMaterial withChain(String sameChain) {
-            return new SealedMaterial(certificateId, version, keyType, certificatePem, sameChain, encryptedKey);
-        }
-
-        @Override
-        public String toString() {
-            return "SealedMaterial[" + certificateId + " v" + version + ", key=(encrypted)]";
-        }
-    }
-
     /** Sealed material of the given certificates (those that still exist). */
     public List<SealedMaterial> sealedMaterial(java.util.Collection<String> ids) {
         if (ids.size() < 2_000) {
@@ -476,7 +449,7 @@ public final class CertificateService {
             chain.addAll(servedChain(sealed.chainPem()));
         }
         return new ServingMaterial(sealed.certificateId(), sealed.version(), chain,
-                decryptKey(sealed.keyType(), sealed.encryptedKey(), sealed.certificateId()));
+                decryptKey(KeyType.valueOf(sealed.keyType()), sealed.encryptedKey(), sealed.certificateId()));
     }
 
     private PrivateKey decryptKey(KeyType type, byte[] blob, String id) {

@@ -5,7 +5,7 @@ import io.edgecert.certificates.CertificateFacts;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.certificates.CertificateUsage;
 import io.edgecert.certificates.Tag;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;

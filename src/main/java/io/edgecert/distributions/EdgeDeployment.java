@@ -1,8 +1,8 @@
 package io.edgecert.distributions;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
-import io.edgecert.edge.EdgeRoute;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.store.Database;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;

@@ -1,9 +1,8 @@
 package io.edgecert.distributions;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
-import io.edgecert.certificates.KeyType;
-import io.edgecert.edge.EdgeRoute;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -99,7 +98,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
             for (SealedMaterial m : material) {
                 writeString(out, m.certificateId());
                 out.writeInt(m.version());
-                writeString(out, m.keyType().name());
+                writeString(out, m.keyType());
                 writeString(out, m.certificatePem());
                 out.writeInt(chains.get(m.chainPem()));
                 out.writeInt(m.encryptedKey().length);
@@ -136,7 +135,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
             for (int i = 0; i < materialCount; i++) {
                 String id = readString(in);
                 int version = in.readInt();
-                KeyType keyType = KeyType.valueOf(readString(in));
+                String keyType = readString(in);
                 String certificatePem = readString(in);
                 int chain = in.readInt();
                 if (chain < 0 || chain >= chains.length) {

@@ -1,6 +1,9 @@
 package io.edgecert.edge;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.serving.KeyProvider;
+import io.edgecert.serving.SealedMaterial;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -59,7 +62,7 @@ public final class EdgeServer implements AutoCloseable {
     private Channel httpsChannel;
     private Channel httpChannel;
 
-    private EdgeServer(EdgeSettings settings, CertificateSource source, MeterRegistry metrics) throws Exception {
+    private EdgeServer(EdgeSettings settings, KeyProvider source, MeterRegistry metrics) throws Exception {
         this.settings = settings;
         this.tls = new TlsContexts(settings.tlsProvider(), settings.rsaSigner());
         this.certificates = new ServingCertificates(source, tls, settings.sslContextCacheSize());
@@ -95,7 +98,7 @@ public final class EdgeServer implements AutoCloseable {
                 ? "generated, self-signed for *." + settings.edgeDomain() : defaults.chain().get(0).getSubjectX500Principal());
     }
 
-    public static EdgeServer start(EdgeSettings settings, CertificateSource source, MeterRegistry metrics) throws Exception {
+    public static EdgeServer start(EdgeSettings settings, KeyProvider source, MeterRegistry metrics) throws Exception {
         EdgeServer server = new EdgeServer(settings, source, metrics);
         try {
             server.bind();

@@ -1,7 +1,10 @@
 package io.edgecert.edge;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
-import io.edgecert.certificates.CertificateService.ServingMaterial;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.serving.KeyProvider;
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.serving.ServingMaterial;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCountUtil;
@@ -34,7 +37,7 @@ final class ServingCertificates implements AutoCloseable {
     record ContextKey(String certificateId, int version, MinimumProtocol policy) {
     }
 
-    private final CertificateSource source;
+    private final KeyProvider source;
     private final TlsContexts tls;
     private final int maxContexts;
     private volatile Map<String, SealedMaterial> sealed = Map.of();
@@ -44,7 +47,7 @@ final class ServingCertificates implements AutoCloseable {
     private final AtomicLong builds = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
 
-    ServingCertificates(CertificateSource source, TlsContexts tls, int maxContexts) {
+    ServingCertificates(KeyProvider source, TlsContexts tls, int maxContexts) {
         this.source = source;
         this.tls = tls;
         this.maxContexts = maxContexts;

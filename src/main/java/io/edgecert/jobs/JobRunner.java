@@ -9,7 +9,7 @@ import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.Settings;
 import io.edgecert.events.EventLog;
 import io.edgecert.events.EventType;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;

@@ -37,6 +37,7 @@ class PackageLayersTest {
                 .layer("events").definedBy("io.edgecert.events..")
                 .layer("edge").definedBy("io.edgecert.edge..")
                 .layer("certificates").definedBy("io.edgecert.certificates..")
+                .layer("serving").definedBy("io.edgecert.serving..")
                 .layer("foundation").definedBy("io.edgecert.store..", "io.edgecert.problems..",
                         "io.edgecert.crypto..", "io.edgecert.config..", "io.edgecert.json..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
@@ -47,7 +48,9 @@ class PackageLayersTest {
                 .whereLayer("events").mayOnlyBeAccessedByLayers("jobs", "web", "node")
                 .whereLayer("edge").mayOnlyBeAccessedByLayers("distributions", "jobs", "web", "node")
                 .whereLayer("certificates").mayOnlyBeAccessedByLayers("edge", "distributions", "jobs", "web", "node")
-                .whereLayer("foundation").mayOnlyBeAccessedByLayers("certificates", "edge", "events", "distributions",
+                .whereLayer("serving").mayOnlyBeAccessedByLayers("certificates", "edge", "distributions", "jobs", "web",
+                        "node")
+                .whereLayer("foundation").mayOnlyBeAccessedByLayers("serving", "certificates", "edge", "events", "distributions",
                         "jobs", "web", "node", "cli");
     }
 
