@@ -1,8 +1,8 @@
 package io.edgecert;
 
 import io.edgecert.serving.SealedMaterial;
-import io.edgecert.serving.ServingMaterial;
 import io.edgecert.certificates.CertificateService;
+import io.edgecert.certificates.ServingKeys;
 import io.edgecert.certificates.x509.ChainAnalyzer;
 import io.edgecert.certificates.ImportRules;
 import io.edgecert.certificates.x509.TrustStore;
@@ -22,7 +22,6 @@ import io.edgecert.web.DistributionRoutes;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.EdgeDeployment;
 import io.edgecert.distributions.EdgeSnapshot;
-import io.edgecert.serving.KeyProvider;
 import io.edgecert.serving.EdgeRoute;
 import io.edgecert.edge.EdgeServer;
 import io.micrometer.core.instrument.Gauge;
@@ -56,6 +55,7 @@ public final class EdgecertNode implements AutoCloseable {
     private final List<AutoCloseable> closeables;
     private final Database database;
     private final CertificateService certificates;
+    private final ServingKeys servingKeys;
     private final ApiServer api;
     private final DistributionService distributions;
     private final EdgeDeployment edgeDeployment;
@@ -72,20 +72,10 @@ public final class EdgecertNode implements AutoCloseable {
 
         // The edge starts first (BoringSSL, the default certificate, sockets: ~1 s of a cold JVM)
         // while this thread opens the database and reads every distribution: bench/edge start-up.
-        // It asks for certificates only once the first deployment applies its routes.
+        // It asks for certificates only once the first deployment applies its routes: by then
+        // servingKeys, its key provider, is set.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KeyProvider source = new KeyProvider() {
-            @Override
-            public List<SealedMaterial> load(java.util.Collection<String> ids) {
-                return certificates.sealedMaterial(ids);
-            }
-
-            @Override
-            public ServingMaterial unseal(SealedMaterial sealed) {
-                return certificates.unseal(sealed);
-            }
-        };
-        FutureTask<EdgeServer> edgeStart = new FutureTask<>(() -> EdgeServer.start(config.edge(), source, metrics));
+        FutureTask<EdgeServer> edgeStart = new FutureTask<>(() -> EdgeServer.start(config.edge(), this::servingKeys, metrics));
         new Thread(edgeStart, "edgecert-edge-start").start();
         Path snapshotFile = EdgeSnapshot.file(config.dataDir());
         FutureTask<Optional<EdgeSnapshot>> snapshot = new FutureTask<>(() -> EdgeSnapshot.read(snapshotFile));
@@ -100,6 +90,7 @@ public final class EdgecertNode implements AutoCloseable {
             database = track(Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir()));
             certificates = new CertificateService(database, new ImportRules(new ChainAnalyzer(trustStore), clock),
                     cipher, clock, config.maxCertificates());
+            servingKeys = new ServingKeys(database, cipher);
             nodeId = NodeId.load(config.dataDir());
             distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
             certificates.setUsage(distributions);
@@ -200,6 +191,11 @@ public final class EdgecertNode implements AutoCloseable {
 
     public CertificateService certificates() {
         return certificates;
+    }
+
+    /** The edge's key provider (tests check what it decrypts). */
+    public ServingKeys servingKeys() {
+        return servingKeys;
     }
 
     public DistributionService distributions() {

@@ -210,15 +210,6 @@ final class CertificateRepository {
         }
     }
 
-    Optional<byte[]> encryptedKey(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT encrypted_key FROM certificates WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-        }
-    }
-
     /** Sealed serving material (chain PEM and key ciphertext) of many certificates, read in chunks. */
     List<SealedMaterial> sealed(Connection c, Collection<String> ids) throws SQLException {
         List<String> all = List.copyOf(ids);

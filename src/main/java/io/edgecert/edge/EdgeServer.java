@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -62,7 +63,7 @@ public final class EdgeServer implements AutoCloseable {
     private Channel httpsChannel;
     private Channel httpChannel;
 
-    private EdgeServer(EdgeSettings settings, KeyProvider source, MeterRegistry metrics) throws Exception {
+    private EdgeServer(EdgeSettings settings, Supplier<KeyProvider> source, MeterRegistry metrics) throws Exception {
         this.settings = settings;
         this.tls = new TlsContexts(settings.tlsProvider(), settings.rsaSigner());
         this.certificates = new ServingCertificates(source, tls, settings.sslContextCacheSize());
@@ -98,7 +99,11 @@ public final class EdgeServer implements AutoCloseable {
                 ? "generated, self-signed for *." + settings.edgeDomain() : defaults.chain().get(0).getSubjectX500Principal());
     }
 
-    public static EdgeServer start(EdgeSettings settings, KeyProvider source, MeterRegistry metrics) throws Exception {
+    /**
+     * @param source the key provider, asked for only when routes are applied or a handshake needs a
+     *               key (a node opens its database while the edge starts)
+     */
+    public static EdgeServer start(EdgeSettings settings, Supplier<KeyProvider> source, MeterRegistry metrics) throws Exception {
         EdgeServer server = new EdgeServer(settings, source, metrics);
         try {
             server.bind();
