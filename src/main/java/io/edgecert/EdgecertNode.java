@@ -20,8 +20,9 @@ import io.edgecert.events.EventLog;
 import io.edgecert.events.Notifications;
 import io.edgecert.web.DistributionRoutes;
 import io.edgecert.distributions.DistributionService;
-import io.edgecert.distributions.EdgeDeployment;
-import io.edgecert.distributions.EdgeSnapshot;
+import io.edgecert.distributions.DistributionChannels;
+import io.edgecert.edge.EdgeDeployment;
+import io.edgecert.edge.EdgeSnapshot;
 import io.edgecert.serving.EdgeRoute;
 import io.edgecert.edge.EdgeServer;
 import io.micrometer.core.instrument.Gauge;
@@ -94,7 +95,7 @@ public final class EdgecertNode implements AutoCloseable {
             nodeId = NodeId.load(config.dataDir());
             distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
             certificates.setUsage(distributions);
-            deployment = new EdgeDeployment(distributions, new EdgeDeployment.Edge() {
+            deployment = new EdgeDeployment(distributions.routesForEdge(), new EdgeDeployment.Edge() {
                 @Override
                 public void apply(List<EdgeRoute> routes) {
                     started(edgeStart).apply(routes);
@@ -110,7 +111,8 @@ public final class EdgecertNode implements AutoCloseable {
                 public void preload(Collection<SealedMaterial> material) {
                     started(edgeStart).preload(material);
                 }
-            }, snapshotFile, snapshot, nodeId, NodeId.hostName(), config.dbUrl(), config.dbUser(), config.dbPassword()).start();
+            }, database.signals().wakeup(DistributionChannels.CHANGED), snapshotFile, snapshot, nodeId,
+                    NodeId.hostName()).start();
         } finally {
             edgeServer = track(started(edgeStart)); // closed with the node even when the deployment failed
         }

@@ -202,7 +202,6 @@ public final class CertificateService {
             usage.materialChanged(c, id);
             return row.materialVersion();
         });
-        usage.materialCommitted(id);
         log.info("Reimported certificate {} (material version {}, expires {})", id, version, next.facts().notAfter());
         return describe(id);
     }

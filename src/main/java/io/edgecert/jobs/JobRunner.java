@@ -472,15 +472,12 @@ public final class JobRunner implements AutoCloseable {
     private boolean awaitDeployed(String jobId, Lease lease) {
         List<String> ids = db.withConnection(c -> repository.items(c, jobId, 0, Integer.MAX_VALUE, false)).stream()
                 .map(JobRepository.ItemRow::distributionId).flatMap(Optional::stream).toList();
-        long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            lease.check();
-            if (distributions.allDeployed(ids)) {
-                return true;
-            }
-            pause(lease, 100);
+        try {
+            return distributions.awaitDeployed(ids, DEPLOY_TIMEOUT, lease::check);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LeaseLost();
         }
-        return false;
     }
 
     /** Sleeps, staying responsive to a lost lease and to shutdown. */
