@@ -9,7 +9,7 @@ import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.Settings;
 import io.edgecert.events.EventLog;
 import io.edgecert.events.EventType;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
@@ -472,15 +472,12 @@ public final class JobRunner implements AutoCloseable {
     private boolean awaitDeployed(String jobId, Lease lease) {
         List<String> ids = db.withConnection(c -> repository.items(c, jobId, 0, Integer.MAX_VALUE, false)).stream()
                 .map(JobRepository.ItemRow::distributionId).flatMap(Optional::stream).toList();
-        long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            lease.check();
-            if (distributions.allDeployed(ids)) {
-                return true;
-            }
-            pause(lease, 100);
+        try {
+            return distributions.awaitDeployed(ids, DEPLOY_TIMEOUT, lease::check);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LeaseLost();
         }
-        return false;
     }
 
     /** Sleeps, staying responsive to a lost lease and to shutdown. */

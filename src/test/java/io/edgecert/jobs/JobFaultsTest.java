@@ -5,7 +5,7 @@ import io.edgecert.certificates.CertificateSubmission;
 import io.edgecert.certificates.ValidatedMaterial;
 import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService.Settings;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
