@@ -1,6 +1,7 @@
 package io.edgecert.jobs;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.edgecert.certificates.SealedSubmission;
 import io.edgecert.json.Json;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.store.Sql;
@@ -39,17 +40,13 @@ final class JobRepository {
                    Optional<Job.ItemError> error, int attempts, Optional<Material> material) {
     }
 
-    /** What an item was submitted with; the key still encrypted. */
-    record Material(String certificatePem, Optional<String> chainPem, Optional<byte[]> encryptedKey, ItemAnalysis analysis) {
-        @Override
-        public String toString() {
-            return "Material[(redacted)]";
-        }
+    /** What an item was submitted with, sealed; empty once the item left PENDING (the key is gone then). */
+    record Material(Optional<SealedSubmission> sealed) {
     }
 
     /** An item as submitted, ready to be written. */
-    record NewItem(int index, Optional<String> name, String certificatePem, Optional<String> chainPem, byte[] encryptedKey,
-                   String keySummary, ItemAnalysis analysis, List<String> aliases, String certificateId,
+    record NewItem(int index, Optional<String> name, SealedSubmission sealed,
+                   String keySummary, List<String> aliases, String certificateId,
                    Optional<String> distributionId) {
     }
 
@@ -89,13 +86,13 @@ final class JobRepository {
                 ps.setInt(2, item.index());
                 ps.setString(3, item.name().orElse(null));
                 ps.setString(4, ItemStatus.PENDING.name());
-                ps.setString(5, item.certificatePem());
-                ps.setString(6, item.chainPem().orElse(null));
-                ps.setBytes(7, item.encryptedKey());
+                ps.setString(5, item.sealed().certificatePem());
+                ps.setString(6, item.sealed().chainPem().orElse(null));
+                ps.setBytes(7, item.sealed().sealedKey());
                 ps.setString(8, item.keySummary());
                 ps.setString(9, item.certificateId());
                 ps.setString(10, item.distributionId().orElse(null));
-                ps.setString(11, Json.write(item.analysis()));
+                ps.setString(11, Json.write(item.sealed().analysis()));
                 ps.setString(12, Json.write(item.aliases()));
                 ps.addBatch();
                 if (++batched % 500 == 0) {
@@ -428,9 +425,11 @@ final class JobRepository {
                 : Optional.of(new Job.ItemError(StepName.valueOf(rs.getString("error_step")),
                 ErrorCode.valueOf(rs.getString("error_code")), rs.getString("error_message")));
         String aliases = rs.getString("aliases_json");
+        byte[] sealedKey = withMaterial ? rs.getBytes("encrypted_key") : null;
         Optional<Material> material = withMaterial
-                ? Optional.of(new Material(rs.getString("certificate_pem"), Optional.ofNullable(rs.getString("chain_pem")),
-                Optional.ofNullable(rs.getBytes("encrypted_key")), Json.read(rs.getString("analysis_json"), ItemAnalysis.class)))
+                ? Optional.of(new Material(sealedKey == null ? Optional.empty() : Optional.of(new SealedSubmission(
+                rs.getString("certificate_pem"), Optional.ofNullable(rs.getString("chain_pem")), sealedKey,
+                Json.read(rs.getString("analysis_json"), SealedSubmission.Analysis.class)))))
                 : Optional.empty();
         return new ItemRow(rs.getInt("idx"), Optional.ofNullable(rs.getString("name")), ItemStatus.valueOf(rs.getString("status")),
                 rs.getString("key_summary"), rs.getString("certificate_id"), Optional.ofNullable(rs.getString("distribution_id")),
