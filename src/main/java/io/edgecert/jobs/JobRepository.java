@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,42 +150,72 @@ final class JobRepository {
     }
 
     List<StepRow> steps(Connection c, String jobId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT position, name, status FROM job_steps WHERE job_id = ? ORDER BY position")) {
-            ps.setString(1, jobId);
-            List<StepRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StepRow(rs.getInt(1), StepName.valueOf(rs.getString(2)), StepStatus.valueOf(rs.getString(3))));
-                }
-            }
+        return steps(c, List.of(jobId)).getOrDefault(jobId, List.of());
+    }
+
+    /** The steps of several jobs in one query (a page of the job list), by job id. */
+    Map<String, List<StepRow>> steps(Connection c, List<String> jobIds) throws SQLException {
+        Map<String, List<StepRow>> out = new HashMap<>();
+        if (jobIds.isEmpty()) {
             return out;
         }
+        try (PreparedStatement ps = c.prepareStatement("SELECT job_id, position, name, status FROM job_steps WHERE job_id IN ("
+                + placeholders(jobIds.size()) + ") ORDER BY job_id, position")) {
+            bind(ps, jobIds);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new StepRow(rs.getInt(2), StepName.valueOf(rs.getString(3)), StepStatus.valueOf(rs.getString(4))));
+                }
+            }
+        }
+        return out;
     }
 
     /** Item counts by status, and failures by the step they failed in. */
     record Counts(Map<ItemStatus, Integer> byStatus, Map<StepName, Integer> failedIn) {
+        static final Counts NONE = new Counts(Map.of(), Map.of());
+
         int at(ItemStatus s) {
             return byStatus.getOrDefault(s, 0);
         }
     }
 
     Counts counts(Connection c, String jobId) throws SQLException {
-        Map<ItemStatus, Integer> byStatus = new EnumMap<>(ItemStatus.class);
-        Map<StepName, Integer> failedIn = new EnumMap<>(StepName.class);
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, error_step, count(*) FROM job_items WHERE job_id = ? "
-                + "GROUP BY status, error_step")) {
-            ps.setString(1, jobId);
+        return counts(c, List.of(jobId)).getOrDefault(jobId, Counts.NONE);
+    }
+
+    /** The counts of several jobs in one query, by job id (a job without items is absent). */
+    Map<String, Counts> counts(Connection c, List<String> jobIds) throws SQLException {
+        Map<String, Counts> out = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status, error_step, count(*) FROM job_items "
+                + "WHERE job_id IN (" + placeholders(jobIds.size()) + ") GROUP BY job_id, status, error_step")) {
+            bind(ps, jobIds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ItemStatus s = ItemStatus.valueOf(rs.getString(1));
-                    byStatus.merge(s, rs.getInt(3), Integer::sum);
-                    if (rs.getString(2) != null) {
-                        failedIn.merge(StepName.valueOf(rs.getString(2)), rs.getInt(3), Integer::sum);
+                    Counts counts = out.computeIfAbsent(rs.getString(1),
+                            k -> new Counts(new EnumMap<>(ItemStatus.class), new EnumMap<>(StepName.class)));
+                    counts.byStatus().merge(ItemStatus.valueOf(rs.getString(2)), rs.getInt(4), Integer::sum);
+                    if (rs.getString(3) != null) {
+                        counts.failedIn().merge(StepName.valueOf(rs.getString(3)), rs.getInt(4), Integer::sum);
                     }
                 }
             }
         }
-        return new Counts(byStatus, failedIn);
+        return out;
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static void bind(PreparedStatement ps, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setString(i + 1, values.get(i));
+        }
     }
 
     List<ItemRow> items(Connection c, String jobId, int offset, int limit, boolean withMaterial) throws SQLException {

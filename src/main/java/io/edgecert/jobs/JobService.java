@@ -273,9 +273,14 @@ public final class JobService {
             List<JobRepository.JobRow> rows = repository.listJobs(c, cursor, status, createdFrom, createdTo, n + 1);
             boolean more = rows.size() > n;
             List<JobRepository.JobRow> page = more ? rows.subList(0, n) : rows;
+            // two queries for the whole page, not two per job (the dashboard lists many)
+            List<String> ids = page.stream().map(JobRepository.JobRow::id).toList();
+            Map<String, List<JobRepository.StepRow>> steps = repository.steps(c, ids);
+            Map<String, JobRepository.Counts> counts = repository.counts(c, ids);
             List<Job> jobs = new ArrayList<>();
             for (JobRepository.JobRow r : page) {
-                jobs.add(view(r, repository.steps(c, r.id()), repository.counts(c, r.id()), List.of()));
+                jobs.add(view(r, steps.getOrDefault(r.id(), List.of()), counts.getOrDefault(r.id(), JobRepository.Counts.NONE),
+                        List.of()));
             }
             return new Page(jobs, more ? Optional.of(page.get(n - 1).id()) : Optional.empty());
         });
