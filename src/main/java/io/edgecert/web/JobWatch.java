@@ -2,6 +2,8 @@ package io.edgecert.web;
 
 import io.edgecert.jobs.Job;
 import io.edgecert.jobs.JobStatus;
+import io.edgecert.problems.ErrorCode;
+import io.edgecert.problems.ProblemException;
 import io.javalin.http.sse.SseClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,10 @@ public final class JobWatch {
                 }
             } catch (RuntimeException e) {
                 log.debug("Job watch ended: {}", e.toString());
+                // errors on the stream are problems too, as the API's responses are
+                client.sendEvent("error", e instanceof ProblemException p ? ProblemResponses.json(p)
+                        : ProblemResponses.json(500, ErrorCode.InternalError, "the watch failed; the server log has the details",
+                        java.util.List.of()));
                 client.close();
             }
         };
