@@ -145,8 +145,7 @@ public final class EdgecertNode implements AutoCloseable {
                 new CertificateRoutes(certificates, metrics),
                 new DistributionRoutes(distributions),
                 jobRoutes,
-                new SubscriptionRoutes(notifications.subscriptions()),
-                console))
+                new SubscriptionRoutes(notifications.subscriptions())), java.util.Optional.of(console))
                 .start(config.apiBind(), config.apiPort()));
         log.info("edgecert API on http://{}:{} (master key {}, trust store {} with {} roots)", config.apiBind(),
                 api.port(), masterKey.id(), trustStore.name(), trustStore.anchors().size());
@@ -177,6 +176,10 @@ public final class EdgecertNode implements AutoCloseable {
     private <T extends AutoCloseable> T track(T c) {
         closeables.add(c);
         return c;
+    }
+
+    public ApiServer apiServer() {
+        return api;
     }
 
     public int apiPort() {
