@@ -125,15 +125,16 @@ public final class EdgecertNode implements AutoCloseable {
         Gauge.builder("edgecert_certificates", certificates, CertificateService::recentCount)
                 .description("certificates stored").register(metrics);
 
-        jobs = new JobService(database, certificates, distributions, cipher, clock, config.maxJobItems());
-        EventLog events = new EventLog(clock);
+        jobs = new JobService(database, certificates, distributions, clock, config.maxJobItems());
+        EventLog events = new EventLog(clock, database.signals());
         if (config.jobWorkers() > 0) {
-            track(new JobRunner(database, jobs, certificates, distributions, cipher, events, clock, nodeId,
+            track(new JobRunner(database, jobs, certificates, distributions, events, clock, nodeId,
                     Runtime.getRuntime().availableProcessors(), config.jobWorkers()).start());
         } else {
             // an API/console-only node: jobs submitted here wait for a node with workers
             log.info("EDGECERT_JOB_WORKERS=0: this node runs no jobs");
         }
+        track(jobs.watchers());
         JobRoutes jobRoutes = track(new JobRoutes(jobs));
         Notifications notifications = track(Notifications.start(database, cipher, clock, metrics, config.notifications()));
 
@@ -144,8 +145,7 @@ public final class EdgecertNode implements AutoCloseable {
                 new CertificateRoutes(certificates, metrics),
                 new DistributionRoutes(distributions),
                 jobRoutes,
-                new SubscriptionRoutes(notifications.subscriptions()),
-                console))
+                new SubscriptionRoutes(notifications.subscriptions())), java.util.Optional.of(console))
                 .start(config.apiBind(), config.apiPort()));
         log.info("edgecert API on http://{}:{} (master key {}, trust store {} with {} roots)", config.apiBind(),
                 api.port(), masterKey.id(), trustStore.name(), trustStore.anchors().size());
@@ -176,6 +176,10 @@ public final class EdgecertNode implements AutoCloseable {
     private <T extends AutoCloseable> T track(T c) {
         closeables.add(c);
         return c;
+    }
+
+    public ApiServer apiServer() {
+        return api;
     }
 
     public int apiPort() {

@@ -137,6 +137,21 @@ public final class CertificateService {
         return true;
     }
 
+    /**
+     * The import rules like {@link #check}, then the key sealed at once under {@code context}: what a
+     * job keeps between its submission and its import step, so it never holds a key in clear.
+     */
+    public SealedSubmission.Checked checkAndSeal(CertificateSubmission submission, String context) {
+        ValidatedMaterial m = rules.check(submission);
+        return new SealedSubmission.Checked(SealedSubmission.seal(m, cipher, context), m.facts());
+    }
+
+    /** {@link #storeOnce} of material sealed by {@link #checkAndSeal} under the same context. */
+    public boolean storeSealedOnce(String id, Optional<String> name, SealedSubmission sealed, String context,
+                                   Map<String, String> tags, WriteGuard guard) {
+        return storeOnce(id, name, sealed.open(cipher, context), tags, guard);
+    }
+
     private CertificateRepository.Row insertNew(String id, Optional<String> name, ValidatedMaterial material,
                                                 Map<String, String> tags, WriteGuard guard) {
         Instant now = clock.instant();

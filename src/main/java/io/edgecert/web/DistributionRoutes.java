@@ -11,7 +11,6 @@ import io.edgecert.distributions.DistributionVersion;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -39,23 +38,36 @@ public final class DistributionRoutes implements Routes {
     record CopyFromRequest(String distributionId, Integer version) {
     }
 
-    record PageResponse<T>(List<T> items, String nextCursor) {
-    }
+    /** What rules C1-C6 refuse in a distribution's settings. */
+    private static final ErrorCode[] SETTINGS = {ErrorCode.MissingField, ErrorCode.CertificateDoesNotCoverAlias,
+            ErrorCode.InvalidAlias, ErrorCode.CnameAlreadyExists, ErrorCode.TooManyAliases,
+            ErrorCode.InvalidMinimumProtocolVersion, ErrorCode.TooManyTags, ErrorCode.InvalidTag};
 
     @Override
-    public void routes(Javalin app) {
-        app.post("/api/v1/distributions", this::create);
-        app.get("/api/v1/distributions", this::list);
-        app.get("/api/v1/distributions/{id}", ctx -> respond(ctx, service.get(ctx.pathParam("id"))));
-        app.put("/api/v1/distributions/{id}", this::update);
-        app.delete("/api/v1/distributions/{id}", ctx -> {
-            service.delete(ctx.pathParam("id"), ifMatch(ctx, false));
-            ctx.status(204);
-        });
-        app.get("/api/v1/distributions/{id}/versions", ctx -> {
-            List<DistributionVersion> versions = service.versions(ctx.pathParam("id"));
-            ctx.json(new PageResponse<>(versions, null));
-        });
+    public List<Endpoint> endpoints() {
+        String one = "/api/v1/distributions/{id}";
+        return List.of(
+                Endpoint.post("/api/v1/distributions", "Create a distribution (or copy one with copyFrom)", this::create)
+                        .accepts(DistributionRequest.class).returns(201, Endpoint.Body.json(Distribution.class))
+                        .errors(SETTINGS).errors(ErrorCode.LimitExceeded),
+                Endpoint.get("/api/v1/distributions", "List distributions, oldest first (by id)", this::list)
+                        .query("certificateId", "string", "only distributions serving this certificate")
+                        .query("alias", "string", "only the distribution with this alias")
+                        .pagesOf(Distribution.class),
+                Endpoint.get(one, "Describe a distribution (ETag: its version)", ctx -> respond(ctx, service.get(ctx.pathParam("id"))))
+                        .returns(Distribution.class),
+                Endpoint.put(one, "Change a distribution (If-Match: the version it changes)", this::update)
+                        .accepts(DistributionRequest.class).returns(Distribution.class).errors(SETTINGS)
+                        .errors(ErrorCode.PreconditionFailed).errors(428, ErrorCode.PreconditionFailed),
+                Endpoint.delete(one, "Delete a distribution (If-Match optional)", ctx -> {
+                    service.delete(ctx.pathParam("id"), ifMatch(ctx, false));
+                    ctx.status(204);
+                }).errors(ErrorCode.InvalidRequest, ErrorCode.PreconditionFailed),
+                Endpoint.get(one + "/versions", "Every version of a distribution's config, oldest first", ctx -> {
+                    Paging.Request p = Paging.of(ctx);
+                    List<DistributionVersion> all = service.versions(ctx.pathParam("id"));
+                    ctx.json(Paging.slice(all, p, v -> String.valueOf(v.version())));
+                }).pagesOf(DistributionVersion.class));
     }
 
     private void create(Context ctx) {
@@ -78,9 +90,10 @@ public final class DistributionRoutes implements Routes {
     }
 
     private void list(Context ctx) {
-        var page = service.list(Params.string(ctx, "cursor"), Params.intParam(ctx, "limit"),
+        Paging.Request p = Paging.of(ctx);
+        var page = service.list(p.cursor(), Optional.of(p.limit()),
                 Params.string(ctx, "certificateId"), Params.string(ctx, "alias"));
-        ctx.json(new PageResponse<>(page.items(), page.nextCursor().orElse(null)));
+        ctx.json(Paging.page(page.items(), page.nextCursor()));
     }
 
     private static void respond(Context ctx, Distribution d) {

@@ -43,7 +43,7 @@ class SubscriptionApiTest {
         // an SMTP server is configured (so email subscriptions are accepted) but never reached here
         Notifications n = fx.startNode(NotificationsFixture.fast().withSmtp(new SmtpSettings("127.0.0.1", 1,
                 Optional.empty(), Optional.empty(), "edgecert@saas.example", SmtpSettings.Security.NONE)));
-        server = new ApiServer(AdminToken.of(TOKEN), fx.db, fx.metrics, List.of(new io.edgecert.web.SubscriptionRoutes(n.subscriptions()))).start("127.0.0.1", 0);
+        server = new ApiServer(AdminToken.of(TOKEN), fx.db, fx.metrics, List.of(new io.edgecert.web.SubscriptionRoutes(n.subscriptions())), Optional.empty()).start("127.0.0.1", 0);
         api = new TestApi("http://127.0.0.1:" + server.port(), TOKEN);
         receiver = WebhookReceiver.start();
     }

@@ -195,7 +195,7 @@ class JobDurabilityTest {
                 }
                 Runs bigRuns = runs(sql, big);
                 assertThat(bigRuns.maxImport()).isBetween(1, 2);
-                assertThat(bigRuns.repeatedImports()).isLessThanOrEqualTo(JobRunner.BATCH);
+                assertThat(bigRuns.repeatedImports()).isLessThanOrEqualTo(ImportWorkflow.BATCH);
                 assertThat(List.of(bigRuns.minDistribute(), bigRuns.maxDistribute())).containsOnly(1);
             }
         } finally {

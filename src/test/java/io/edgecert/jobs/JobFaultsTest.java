@@ -102,7 +102,7 @@ class JobFaultsTest {
             // The lease lapses (as after a long pause) though no one else took it: the next renewal
             // is refused, the run stops, and the node claims the job afresh.
             expireLease(jobId);
-            await().atMost(Duration.ofSeconds(JobRunner.RENEW_MILLIS / 1000 * 3)).until(() ->
+            await().atMost(Duration.ofSeconds(JobLeases.RENEW_MILLIS / 1000 * 3)).until(() ->
                     sql("SELECT lease_epoch FROM jobs WHERE id = ?", jobId) > epoch);
             assertThat(text("SELECT claimed_by FROM jobs WHERE id = ?", jobId)).isEqualTo(holder);
 
@@ -119,7 +119,7 @@ class JobFaultsTest {
     @Test
     void anItemWhoseKeyWillNotDecryptFailsAloneAfterThreeAttempts() throws Exception {
         String zone = zone();
-        int n = JobRunner.BATCH + 10;
+        int n = ImportWorkflow.BATCH + 10;
         int bad = n - 1;
         String jobId = submit(items(n, zone), false);
         takeLease(jobId); // hold the runner off while the key is spoiled
@@ -153,14 +153,14 @@ class JobFaultsTest {
         assertThat(item.get("status").asText()).isEqualTo("FAILED");
         assertThat(item.get("error").get("code").asText()).isEqualTo("InternalError");
         assertThat(item.get("error").get("message").asText()).contains("3 attempts").doesNotContain("PRIVATE KEY");
-        assertThat(sql("SELECT attempts FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(JobRunner.MAX_ATTEMPTS);
+        assertThat(sql("SELECT attempts FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(ImportWorkflow.MAX_ATTEMPTS);
         assertThat(sql("SELECT count(*) FROM job_items WHERE job_id = ? AND status = 'IMPORTED'", jobId)).isEqualTo(n - 1);
         assertThat(sql("SELECT count(*) FROM job_items WHERE job_id = ? AND encrypted_key IS NOT NULL", jobId))
                 .as("no key stays behind").isZero();
         assertThat(certificatesOf(zone)).isEqualTo(n - 1);
         // The job is not picked up again.
         Thread.sleep(1_500);
-        assertThat(sql("SELECT import_runs FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(JobRunner.MAX_ATTEMPTS);
+        assertThat(sql("SELECT import_runs FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(ImportWorkflow.MAX_ATTEMPTS);
     }
 
     // ---- two runs of one item ------------------------------------------------------------------
