@@ -235,6 +235,12 @@ public final class DistributionService implements CertificateUsage {
      */
     public boolean awaitDeployed(Collection<String> ids, Duration timeout, Runnable whileWaiting)
             throws InterruptedException {
+        return awaitDeployed(ids, timeout, DEPLOYED_RECHECK, whileWaiting);
+    }
+
+    /** As above, re-reading at least every {@code recheck} without a signal. */
+    boolean awaitDeployed(Collection<String> ids, Duration timeout, Duration recheck, Runnable whileWaiting)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (ChangeSignals.Wakeup applied = db.signals().wakeup(DistributionChannels.APPLIED)) {
             while (true) {
@@ -246,7 +252,7 @@ public final class DistributionService implements CertificateUsage {
                 if (left <= 0) {
                     return false;
                 }
-                applied.await(Duration.ofNanos(Math.min(left, DEPLOYED_RECHECK.toNanos())));
+                applied.await(Duration.ofNanos(Math.min(left, recheck.toNanos())));
             }
         }
     }
