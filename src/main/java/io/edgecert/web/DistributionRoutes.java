@@ -115,8 +115,8 @@ public final class DistributionRoutes implements Routes {
         String h = ctx.header("If-Match");
         if (h == null || h.isBlank()) {
             if (required) {
-                throw new ProblemException(428, ErrorCode.PreconditionFailed,
-                        "an update needs If-Match with the version it changes (the ETag of GET)", List.of());
+                throw HttpProblem.withStatus(428, ErrorCode.PreconditionFailed,
+                        "an update needs If-Match with the version it changes (the ETag of GET)");
             }
             return Optional.empty();
         }
