@@ -86,6 +86,51 @@ final class ApiClient {
         send("DELETE", path, null, ifMatch.map(v -> Map.of("If-Match", v)).orElse(Map.of()));
     }
 
+    /** Told each server-sent event of a stream; returns false to stop reading. */
+    @FunctionalInterface
+    interface EventHandler {
+        boolean onEvent(String event, String data);
+    }
+
+    /**
+     * Reads a server-sent event stream until it ends or the handler stops it. Throws a
+     * CliException when the stream cannot be opened (refused, or not a stream).
+     */
+    void events(String path, EventHandler handler) {
+        URI uri = URI.create(connection.baseUri() + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", "text/event-stream");
+        connection.token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw CliException.io("cannot reach edgecert at " + connection.baseUri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.io("interrupted while calling " + uri, e);
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw CliException.refused(ApiProblem.parse(response.statusCode(), String.join("\n", lines.toList())));
+            }
+            String[] event = {null};
+            java.util.Iterator<String> it = lines.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("event:")) {
+                    event[0] = line.substring(6).strip();
+                } else if (line.startsWith("data:") && event[0] != null) {
+                    if (!handler.onEvent(event[0], line.substring(5).strip())) {
+                        return;
+                    }
+                    event[0] = null;
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw CliException.io("the event stream of " + uri + " broke: " + e.getCause(), e.getCause());
+        }
+    }
+
     /** Follows nextCursor from page to page until the end or --max-items. */
     Listing list(String path, Map<String, ?> filters, PagingOptions.Paging paging) {
         List<JsonNode> items = new ArrayList<>();

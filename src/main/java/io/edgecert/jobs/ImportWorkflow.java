@@ -55,6 +55,7 @@ final class ImportWorkflow {
     private final EventLog events;
     private final Clock clock;
     private final ExecutorService itemWorkers;
+    private final java.util.concurrent.atomic.AtomicInteger awaitingDeploy = new java.util.concurrent.atomic.AtomicInteger();
 
     ImportWorkflow(Database db, JobService jobs, CertificateService certificates, DistributionService distributions,
                    EventLog events, Clock clock, ExecutorService itemWorkers) {
@@ -279,6 +280,7 @@ final class ImportWorkflow {
         List<String> ids = db.withConnection(c -> repository.items(c, jobId, 0, Integer.MAX_VALUE, false)).stream()
                 .map(JobRepository.ItemRow::distributionId).flatMap(Optional::stream).toList();
         long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
+        awaitingDeploy.incrementAndGet();
         try (ChangeSignals.Wakeup applied = db.signals().wakeup(DistributionChannels.APPLIED)) {
             while (System.nanoTime() < deadline) {
                 lease.check();
@@ -290,8 +292,15 @@ final class ImportWorkflow {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LeaseLost();
+        } finally {
+            awaitingDeploy.decrementAndGet();
         }
         return false;
+    }
+
+    /** Jobs in {@link #awaitDeployed} now (a gauge). */
+    int awaitingDeploy() {
+        return awaitingDeploy.get();
     }
 
     /** Sleeps, staying responsive to a lost lease and to shutdown. */
