@@ -128,7 +128,7 @@ public final class EdgecertNode implements AutoCloseable {
         jobs = new JobService(database, certificates, distributions, clock, config.maxJobItems());
         EventLog events = new EventLog(clock, database.signals());
         if (config.jobWorkers() > 0) {
-            track(new JobRunner(database, jobs, certificates, distributions, events, clock, nodeId,
+            track(new JobRunner(database, jobs, certificates, distributions, events, clock, metrics, nodeId,
                     Runtime.getRuntime().availableProcessors(), config.jobWorkers()).start());
         } else {
             // an API/console-only node: jobs submitted here wait for a node with workers

@@ -198,12 +198,22 @@ public final class CertificateService {
      * lock and each one replaces the material the one before it left.
      */
     public Certificate reimport(String id, CertificateSubmission submission) {
+        return reimport(id, submission, Optional.empty());
+    }
+
+    /** A reimport that applies only while the certificate is at {@code expectedVersion} (If-Match). */
+    public Certificate reimport(String id, CertificateSubmission submission, Optional<Integer> expectedVersion) {
         findRow(id); // B1 before the work of B2
         ValidatedMaterial next = rules.check(submission);
         byte[] encrypted = encryptKey(id, next.privateKey());
         int version = db.inTransaction(c -> {
             CertificateRepository.Row previous = repository.lockForUpdate(c, id)
                     .orElseThrow(() -> ProblemException.notFound("certificate " + id));
+            if (expectedVersion.isPresent() && expectedVersion.get() != previous.materialVersion()) {
+                throw new ProblemException(ErrorCode.PreconditionFailed, "certificate " + id + " is no longer at version "
+                        + expectedVersion.get() + " (it is at " + previous.materialVersion()
+                        + "); read it again (GET) and retry with its current ETag in If-Match");
+            }
             X509Certificate previousLeaf = Pem.certificates("certificate", previous.certificatePem()).get(0);
             rules.checkReimport(previousLeaf, previous.keyType(), next);
             usage.checkReimportKeepsAliasesCovered(c, id, next.leaf());

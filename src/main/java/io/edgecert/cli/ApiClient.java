@@ -82,8 +82,59 @@ final class ApiClient {
         return send("PUT", path, body, ifMatch.map(v -> Map.of("If-Match", v)).orElse(Map.of()));
     }
 
+    /** A DELETE that answers with the changed resource (removing tags); list values repeat the parameter. */
+    JsonNode deleteForBody(String path, Map<String, ?> query) {
+        return send("DELETE", path + queryString(query), null, Map.of());
+    }
+
     void delete(String path, Optional<String> ifMatch) {
         send("DELETE", path, null, ifMatch.map(v -> Map.of("If-Match", v)).orElse(Map.of()));
+    }
+
+    /** One server-sent event: its name and its data (JSON text). */
+    record Event(String name, String data) {
+    }
+
+    /**
+     * Reads a server-sent event stream, handing each event to {@code each}, until the stream ends
+     * or {@code each} answers false.
+     */
+    void events(String path, java.util.function.Predicate<Event> each) {
+        URI uri = URI.create(connection.baseUri() + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        connection.token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw CliException.io("cannot reach edgecert at " + connection.baseUri() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.io("interrupted while calling " + uri, e);
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw CliException.refused(ApiProblem.parse(response.statusCode(), String.join("\n", lines.toList())));
+            }
+            String name = "message";
+            StringBuilder data = new StringBuilder();
+            for (var it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (line.isEmpty()) {
+                    if (!data.isEmpty() && !each.test(new Event(name, data.toString()))) {
+                        return;
+                    }
+                    name = "message";
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).strip());
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw CliException.io("the event stream of " + uri + " broke: " + e.getCause(), e.getCause());
+        }
     }
 
     /** Follows nextCursor from page to page until the end or --max-items. */
@@ -150,8 +201,10 @@ final class ApiClient {
     private static String queryString(Map<String, ?> query) {
         StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((k, v) -> {
-            if (v != null) {
-                q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8));
+            for (Object each : v instanceof java.util.Collection<?> c ? c : java.util.Collections.singletonList(v)) {
+                if (each != null) {
+                    q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(String.valueOf(each), StandardCharsets.UTF_8));
+                }
             }
         });
         return q.toString();

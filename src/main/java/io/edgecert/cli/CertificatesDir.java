@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * The certificates of a directory for start-import-job: the directory's files (its folders too,
@@ -28,27 +31,39 @@ final class CertificatesDir {
         if (!Files.isDirectory(dir)) {
             return refused(dir + " is not a directory");
         }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(dir, Set.of(), MAX_DEPTH, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attributes) {
+                // hidden folders (.git) are not walked at all; their files would only be skipped
+                return d.equals(dir) || !hidden(d) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (!hidden(file) && Files.isRegularFile(file)) {
+                    found.add(file);
+                }
+                return found.size() > PemFilePairing.MAX_FILES ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+            }
+        });
+        if (found.size() > PemFilePairing.MAX_FILES) {
+            return refused(dir + ": more than " + PemFilePairing.MAX_FILES + " files; split it");
+        }
         List<PemFile> files = new ArrayList<>();
         long total = 0;
-        try (Stream<Path> walk = Files.walk(dir, MAX_DEPTH)) {
-            for (Path file : walk.filter(f -> !hidden(dir, f) && Files.isRegularFile(f)).sorted().toList()) {
-                if (files.size() >= PemFilePairing.MAX_FILES) {
-                    return refused(dir + ": more than " + PemFilePairing.MAX_FILES + " files; split it");
-                }
-                String name = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                long size = Files.size(file);
-                if (!PemFilePairing.worthReading(name, size)) {
-                    files.add(new PemFilePairing.Unread(name, size));
-                    continue;
-                }
-                total += size;
-                if (total > PemFilePairing.MAX_TOTAL_BYTES) {
-                    return refused(dir + ": more than " + (PemFilePairing.MAX_TOTAL_BYTES >> 20) + " MiB of PEM files; split it");
-                }
-                files.add(new PemFilePairing.Read(name, read(file)));
+        for (Path file : found.stream().sorted().toList()) {
+            String name = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+            long size = Files.size(file);
+            if (!PemFilePairing.worthReading(name, size)) {
+                files.add(new PemFilePairing.Unread(name, size));
+                continue;
             }
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause(); // a folder of the walk that cannot be listed
+            total += size;
+            if (total > PemFilePairing.MAX_TOTAL_BYTES) {
+                return refused(dir + ": more than " + (PemFilePairing.MAX_TOTAL_BYTES >> 20) + " MiB of PEM files; split it");
+            }
+            files.add(new PemFilePairing.Read(name, read(file)));
         }
         PemFilePairing.Result result = PemFilePairing.pair(files);
         if (result.pairs().isEmpty() && result.problems().isEmpty()) {
@@ -58,14 +73,9 @@ final class CertificatesDir {
         return result;
     }
 
-    /** Hidden files and everything in hidden folders (.git, .DS_Store) play no role and are not named. */
-    private static boolean hidden(Path dir, Path file) {
-        for (Path part : dir.relativize(file)) {
-            if (part.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
+    /** Hidden files and folders (.git, .DS_Store) play no role and are not named. */
+    private static boolean hidden(Path file) {
+        return file.getFileName().toString().startsWith(".");
     }
 
     private static PemFilePairing.Result refused(String problem) {

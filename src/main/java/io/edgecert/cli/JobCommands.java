@@ -171,7 +171,7 @@ final class JobCommands {
 
     @Command(name = "describe-job", sortOptions = false, description = "Show a job with its steps and items.")
     static final class DescribeJob extends ClientCommand {
-        @Option(names = "--job-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
         String jobId;
 
         @Option(names = "--item-offset", paramLabel = "N", description = "First item to show (default 0).")
@@ -212,7 +212,7 @@ final class JobCommands {
 
     @Command(name = "wait-job", description = "Wait until a job finishes; exit 0 if it succeeded, 4 if it failed or was cleaned up.")
     static final class WaitJob extends ClientCommand {
-        @Option(names = "--job-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
         String jobId;
 
         @Override
@@ -223,12 +223,53 @@ final class JobCommands {
 
     @Command(name = "cleanup-job", description = "Delete what a finished job created (distributions, then certificates).")
     static final class CleanupJob extends ClientCommand {
-        @Option(names = "--job-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
         String jobId;
 
         @Override
         int run(ApiClient api, Output out) {
             out.print(api.post(ApiClient.path("jobs", jobId, "cleanup"), Json.MAPPER.createObjectNode()), TABLE);
+            return 0;
+        }
+    }
+
+    @Command(name = "list-job-items", sortOptions = false, description = "List a job's items, in index order.")
+    static final class ListJobItems extends ClientCommand {
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
+        String jobId;
+
+        @Mixin
+        PagingOptions paging;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            out.print(api.list(ApiClient.path("jobs", jobId, "items"), ApiClient.query(), paging.paging()).toJson(), ITEM_TABLE);
+            return 0;
+        }
+    }
+
+    @Command(name = "watch-job", description = "Print a job's events as they happen (one JSON object a line) until it finishes.")
+    static final class WatchJob extends ClientCommand {
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
+        String jobId;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            java.util.concurrent.atomic.AtomicReference<ApiClient.Event> error = new java.util.concurrent.atomic.AtomicReference<>();
+            api.events(ApiClient.path("jobs", jobId, "events"), event -> {
+                ObjectNode line = Json.MAPPER.createObjectNode().put("event", event.name());
+                line.set("data", Json.read(event.data(), JsonNode.class));
+                ctx.out().println(Json.write(line));
+                ctx.out().flush();
+                if (event.name().equals("error")) {
+                    error.set(event);
+                }
+                return !event.name().equals("finished") && !event.name().equals("error");
+            });
+            if (error.get() != null) {
+                JsonNode problem = Json.read(error.get().data(), JsonNode.class);
+                throw CliException.refused(ApiProblem.parse(problem.path("status").asInt(500), error.get().data()));
+            }
             return 0;
         }
     }

@@ -296,7 +296,7 @@ public final class DistributionService implements CertificateUsage {
             }
         });
         if (!problems.isEmpty()) {
-            throw new ProblemException(409, ErrorCode.CertificateDoesNotCoverAlias, "the new certificate (names "
+            throw new ProblemException(ErrorCode.CertificateDoesNotCoverAlias, ProblemException.About.STATE, "the new certificate (names "
                     + String.join(", ", names) + ") would not cover alias(es) " + String.join("; ", problems)
                     + "; include them in the certificate or remove them from the distribution(s) first",
                     List.of(new Violation("certificate", ErrorCode.CertificateDoesNotCoverAlias, "aliases left uncovered: "
@@ -431,10 +431,10 @@ public final class DistributionService implements CertificateUsage {
                         + " is already on distribution " + e.getValue() + "; remove it there first"))
                 .toList();
         if (violations.isEmpty()) {
-            return new ProblemException(409, ErrorCode.CnameAlreadyExists,
-                    "an alias was taken by another distribution at the same moment; try again", List.of());
+            return new ProblemException(ErrorCode.CnameAlreadyExists,
+                    "an alias was taken by another distribution at the same moment; try again");
         }
-        return new ProblemException(409, ErrorCode.CnameAlreadyExists, violations.get(0).message()
+        return new ProblemException(ErrorCode.CnameAlreadyExists, violations.get(0).message()
                 + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : ""), violations);
     }
 

@@ -51,6 +51,7 @@ final class ImportWorkflow {
     private final EventLog events;
     private final Clock clock;
     private final ExecutorService itemWorkers;
+    private final java.util.concurrent.atomic.AtomicInteger awaitingDeploy = new java.util.concurrent.atomic.AtomicInteger();
 
     ImportWorkflow(Database db, JobService jobs, CertificateService certificates, DistributionService distributions,
                    EventLog events, Clock clock, ExecutorService itemWorkers) {
@@ -274,12 +275,20 @@ final class ImportWorkflow {
     private boolean awaitDeployed(String jobId, Lease lease) {
         List<String> ids = db.withConnection(c -> repository.items(c, jobId, 0, Integer.MAX_VALUE, false)).stream()
                 .map(JobRepository.ItemRow::distributionId).flatMap(Optional::stream).toList();
+        awaitingDeploy.incrementAndGet();
         try {
             return distributions.awaitDeployed(ids, DEPLOY_TIMEOUT, lease::check);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LeaseLost();
+        } finally {
+            awaitingDeploy.decrementAndGet();
         }
+    }
+
+    /** Jobs in {@link #awaitDeployed} now (a gauge). */
+    int awaitingDeploy() {
+        return awaitingDeploy.get();
     }
 
     /** Sleeps, staying responsive to a lost lease and to shutdown. */

@@ -73,7 +73,7 @@ public final class ApiServer implements AutoCloseable {
         PageErrors pages = consolePages.orElse(null);
         app.exception(ProblemException.class, (e, ctx) -> {
             if (pages != null && pages.isPage(ctx)) {
-                pages.render(ctx, e.status(), e.code(), e.detail());
+                pages.render(ctx, HttpProblem.statusOf(e), e.code(), e.detail());
             } else {
                 ProblemResponses.render(ctx, e);
             }

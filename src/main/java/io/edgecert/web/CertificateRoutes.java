@@ -64,8 +64,9 @@ public final class CertificateRoutes implements Routes {
                         .query("tagValue", "string", "with tagKey: the value it must have")
                         .pagesOf(Certificate.class),
                 Endpoint.get(one, "Describe a certificate (public material only; ETag: its version)",
-                        ctx -> ctx.json(service.describe(ctx.pathParam("id")))).returns(Certificate.class),
-                Endpoint.put(one, "Reimport: replace the material, same id", this::reimport)
+                        ctx -> respond(ctx, service.describe(ctx.pathParam("id")))).returns(Certificate.class),
+                Endpoint.put(one, "Reimport: replace the material, same id (If-Match: the version it replaces, optional)",
+                                this::reimport)
                         .accepts(ReimportRequest.class).returns(Certificate.class).errors(MATERIAL)
                         .errors(ErrorCode.ReimportKeyTypeChanged, ErrorCode.ReimportUsageRemoved, ErrorCode.TaggingOnReimport,
                                 ErrorCode.PreconditionFailed)
@@ -75,13 +76,13 @@ public final class CertificateRoutes implements Routes {
                     service.delete(ctx.pathParam("id"));
                     ctx.status(204);
                 }).errors(ErrorCode.ResourceInUse),
-                Endpoint.post(one + "/tags", "Add or change tags", ctx -> ctx.json(service.addTags(ctx.pathParam("id"),
+                Endpoint.post(one + "/tags", "Add or change tags", ctx -> respond(ctx, service.addTags(ctx.pathParam("id"),
                                 Params.tagMap(RequestBodies.json(ctx, TagsRequest.class, 64 * 1024).tags()))))
                         .accepts(TagsRequest.class).returns(Certificate.class).errors(ErrorCode.TooManyTags, ErrorCode.InvalidTag),
-                Endpoint.delete(one + "/tags/{key}", "Remove one tag", ctx -> ctx.json(service.removeTags(ctx.pathParam("id"),
+                Endpoint.delete(one + "/tags/{key}", "Remove one tag", ctx -> respond(ctx, service.removeTags(ctx.pathParam("id"),
                         new LinkedHashSet<>(List.of(ctx.pathParam("key")))))).returns(200, Endpoint.Body.json(Certificate.class)),
                 // The key as a query parameter: keys may hold '/', which a path segment cannot carry.
-                Endpoint.delete(one + "/tags", "Remove tags named by key= (repeatable)", ctx -> ctx.json(service.removeTags(
+                Endpoint.delete(one + "/tags", "Remove tags named by key= (repeatable)", ctx -> respond(ctx, service.removeTags(
                                 ctx.pathParam("id"), tagKeysToRemove(ctx))))
                         .query("key", "string", "a tag key to remove; repeat to remove several")
                         .returns(200, Endpoint.Body.json(Certificate.class)).errors(ErrorCode.InvalidRequest));
@@ -129,7 +130,8 @@ public final class CertificateRoutes implements Routes {
         Certificate created = counted("import", () -> service.importCertificate(new CertificateService.NewCertificate(
                 Optional.ofNullable(r.name()), submission(r.certificate(), r.privateKey(), r.certificateChain()),
                 Params.tagMap(r.tags()))));
-        ctx.status(201).header("Location", "/api/v1/certificates/" + created.id()).json(created);
+        ctx.status(201).header("Location", "/api/v1/certificates/" + created.id());
+        respond(ctx, created);
     }
 
     private void reimport(Context ctx) {
@@ -138,8 +140,9 @@ public final class CertificateRoutes implements Routes {
             throw ProblemException.of(new Violation("tags", ErrorCode.TaggingOnReimport,
                     "tags cannot be given with a reimport; change them with POST /api/v1/certificates/{id}/tags"));
         }
-        ctx.json(counted("reimport", () -> service.reimport(ctx.pathParam("id"),
-                submission(r.certificate(), r.privateKey(), r.certificateChain()))));
+        Optional<Integer> ifMatch = ETags.ifMatch(ctx, "certificate");
+        respond(ctx, counted("reimport", () -> service.reimport(ctx.pathParam("id"),
+                submission(r.certificate(), r.privateKey(), r.certificateChain()), ifMatch)));
     }
 
     private void list(Context ctx) {
@@ -154,6 +157,12 @@ public final class CertificateRoutes implements Routes {
                 paging.cursor(),
                 Optional.of(paging.limit())));
         ctx.json(Paging.page(page.items(), page.nextCursor()));
+    }
+
+    /** A certificate's ETag is its version: reimport's If-Match compares with it. */
+    private static void respond(Context ctx, Certificate c) {
+        ETags.set(ctx, c.version());
+        ctx.json(c);
     }
 
     private <T> T counted(String operation, java.util.function.Supplier<T> call) {

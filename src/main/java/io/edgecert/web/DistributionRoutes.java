@@ -60,7 +60,7 @@ public final class DistributionRoutes implements Routes {
                         .accepts(DistributionRequest.class).returns(Distribution.class).errors(SETTINGS)
                         .errors(ErrorCode.PreconditionFailed).errors(428, ErrorCode.PreconditionFailed),
                 Endpoint.delete(one, "Delete a distribution (If-Match optional)", ctx -> {
-                    service.delete(ctx.pathParam("id"), ifMatch(ctx, false));
+                    service.delete(ctx.pathParam("id"), ETags.ifMatch(ctx, "distribution"));
                     ctx.status(204);
                 }).errors(ErrorCode.InvalidRequest, ErrorCode.PreconditionFailed),
                 Endpoint.get(one + "/versions", "Every version of a distribution's config, oldest first", ctx -> {
@@ -80,7 +80,7 @@ public final class DistributionRoutes implements Routes {
     }
 
     private void update(Context ctx) {
-        int version = ifMatch(ctx, true).orElseThrow();
+        int version = ETags.requireIfMatch(ctx, "distribution"); // rule C8
         DistributionRequest r = RequestBodies.json(ctx, DistributionRequest.class, MAX_BODY_BYTES);
         if (r.copyFrom() != null) {
             throw ProblemException.of(new Violation("copyFrom", ErrorCode.InvalidRequest,
@@ -97,7 +97,8 @@ public final class DistributionRoutes implements Routes {
     }
 
     private static void respond(Context ctx, Distribution d) {
-        ctx.header("ETag", "\"" + d.version() + "\"").json(d);
+        ETags.set(ctx, d.version());
+        ctx.json(d);
     }
 
     private static Settings settings(DistributionRequest r) {
@@ -108,24 +109,6 @@ public final class DistributionRoutes implements Routes {
         return new Settings(Optional.ofNullable(r.aliases()), Optional.ofNullable(r.origins()),
                 Optional.ofNullable(r.defaultOriginId()), certificateId, Optional.ofNullable(r.minimumProtocolVersion()),
                 Optional.ofNullable(r.enabled()), Optional.ofNullable(r.comment()), Optional.ofNullable(r.tags()));
-    }
-
-    /** Rule C8: "If-Match: 3" or the ETag form "\"3\"". */
-    private static Optional<Integer> ifMatch(Context ctx, boolean required) {
-        String h = ctx.header("If-Match");
-        if (h == null || h.isBlank()) {
-            if (required) {
-                throw new ProblemException(428, ErrorCode.PreconditionFailed,
-                        "an update needs If-Match with the version it changes (the ETag of GET)", List.of());
-            }
-            return Optional.empty();
-        }
-        String v = h.strip().replace("W/", "").replace("\"", "");
-        try {
-            return Optional.of(Integer.parseInt(v));
-        } catch (NumberFormatException e) {
-            return invalid("If-Match", "If-Match must be the distribution's version number, e.g. If-Match: 3");
-        }
     }
 
     private static <T> T invalid(String field, String message) {

@@ -90,8 +90,8 @@ public final class JobRoutes implements Routes, AutoCloseable {
         // Javalin streams only for this exact Accept value (what EventSource sends); say so
         // instead of answering an empty 200.
         if (!"text/event-stream".equals(ctx.header("Accept"))) {
-            throw new ProblemException(406, ErrorCode.InvalidRequest,
-                    "this is a server-sent event stream: send the header Accept: text/event-stream", List.of());
+            throw HttpProblem.withStatus(406, ErrorCode.InvalidRequest,
+                    "this is a server-sent event stream: send the header Accept: text/event-stream");
         }
         events.handle(ctx);
     }

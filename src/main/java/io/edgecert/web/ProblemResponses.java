@@ -18,7 +18,7 @@ final class ProblemResponses {
     }
 
     static void render(Context ctx, ProblemException e) {
-        render(ctx, e.status(), e.code(), e.detail(), e.errors());
+        render(ctx, HttpProblem.statusOf(e), e.code(), e.detail(), e.errors());
     }
 
     static void render(Context ctx, int status, ErrorCode code, String detail, List<Violation> errors) {
@@ -30,7 +30,7 @@ final class ProblemResponses {
 
     /** The problem as JSON text: the body of a response, or of an SSE "error" event. */
     static String json(ProblemException e) {
-        return json(e.status(), e.code(), e.detail(), e.errors());
+        return json(HttpProblem.statusOf(e), e.code(), e.detail(), e.errors());
     }
 
     static String json(int status, ErrorCode code, String detail, List<Violation> errors) {

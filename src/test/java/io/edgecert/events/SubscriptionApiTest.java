@@ -230,7 +230,7 @@ class SubscriptionApiTest {
             Notifications n = other.startNode(NotificationsFixture.fast());
             assertThatThrownBy(() -> n.subscriptions().create(new Subscriptions.NewSubscription("email", "ops@saas.example", null, null)))
                     .isInstanceOfSatisfying(io.edgecert.problems.ProblemException.class, e -> {
-                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(io.edgecert.web.HttpProblem.statusOf(e)).isEqualTo(400);
                         assertThat(e.errors().get(0).field()).isEqualTo("protocol");
                         assertThat(e.detail()).contains("EDGECERT_SMTP_HOST");
                     });

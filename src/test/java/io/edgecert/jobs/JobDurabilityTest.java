@@ -222,7 +222,8 @@ class JobDurabilityTest {
                 }
                 awaitBlockedOnLock(sql, db);
             } else {
-                Thread.sleep(500);
+                // in its deploy wait (not just passing through it) when the node is killed
+                await().atMost(Duration.ofSeconds(30)).until(() -> node.api().metric("edgecert_jobs_awaiting_deploy") >= 1);
                 assertThat(step(node.api().get("/api/v1/jobs/" + jobId + "?itemLimit=0").json(), 1).get("status").asText())
                         .isEqualTo("RUNNING");
             }

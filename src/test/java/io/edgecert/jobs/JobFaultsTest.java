@@ -45,6 +45,9 @@ import static org.awaitility.Awaitility.await;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobFaultsTest {
+    /** Runs of jobs this node ended, and those that ended because the lease was lost. */
+    static final String RUNS = "edgecert_job_runs_total{";
+    static final String LEASE_LOST = "edgecert_job_runs_total{end=\"lease_lost\"";
     TestNode node;
     TestApi api;
     Database db;
@@ -70,10 +73,12 @@ class JobFaultsTest {
         // Mid-import: some certificates exist, the first batch's outcomes are not written yet.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                 .until(() -> certificatesOf(zone) >= 20);
+        double lost = api.metric(LEASE_LOST);
         takeLease(jobId);
 
         Snapshot taken = snapshot(jobId, zone);
-        Thread.sleep(2_500);
+        // the run finds out at its next fenced write or renewal, and stops
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.metric(LEASE_LOST) > lost);
         assertThat(snapshot(jobId, zone)).as("nothing the node does after losing the lease is recorded").isEqualTo(taken);
         assertThat(taken.certificates()).as("the kill landed mid-import").isLessThan(250);
         assertThat(api.get("/api/v1/jobs/" + jobId + "?itemLimit=0").json().get("status").asText()).isEqualTo("RUNNING");
@@ -158,8 +163,11 @@ class JobFaultsTest {
         assertThat(sql("SELECT count(*) FROM job_items WHERE job_id = ? AND encrypted_key IS NOT NULL", jobId))
                 .as("no key stays behind").isZero();
         assertThat(certificatesOf(zone)).isEqualTo(n - 1);
-        // The job is not picked up again.
-        Thread.sleep(1_500);
+        // The job is not picked up again: the runner looked for work since (it ran the next job), and left it.
+        double runs = api.metric(RUNS);
+        awaitEnd(submit(items(1, zone()), false));
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.metric(RUNS) >= runs + 1);
+        assertThat(api.metric(RUNS)).as("only the next job ran").isEqualTo(runs + 1);
         assertThat(sql("SELECT import_runs FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(ImportWorkflow.MAX_ATTEMPTS);
     }
 

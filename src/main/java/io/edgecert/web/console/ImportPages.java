@@ -194,7 +194,11 @@ final class ImportPages {
                     + p.chainFile().filter(cf -> !cf.equals(p.certificateFile())).map(cf -> " + " + cf).orElse("");
             review.add(reviewItem(i, items.get(i), validation.items().get(i).orElseThrow(), source));
         }
-        Pending p = console.pending.put(console.session(ctx).idHash(), request, review, options.summary(), "multiple");
+        List<KeyValue> summary = new ArrayList<>(options.summary());
+        if (!pairing.ignored().isEmpty()) {
+            summary.add(new KeyValue("Files not read (not named like PEM)", String.join(", ", pairing.ignored())));
+        }
+        Pending p = console.pending.put(console.session(ctx).idHash(), request, review, summary, "multiple");
         Console.seeOther(ctx, "/import/review/" + p.id());
     }
 
