@@ -80,6 +80,8 @@ public final class EdgeDeployment implements AutoCloseable {
     private final Map<String, DeployedRoute> known = new HashMap<>();
     private long lastHeartbeat;
     private long lastPoll;
+    /** The last sync failed: read the fingerprint at once rather than at the next safety poll. */
+    private boolean readAgain;
     /** Known has changed since the last snapshot written; when that was (System.nanoTime). */
     private boolean snapshotDirty;
     private long lastSnapshot;
@@ -128,6 +130,7 @@ public final class EdgeDeployment implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Database away for a moment: keep serving the last snapshot and retry.
                 log.warn("Edge deployment sync failed, serving the last snapshot: {}", e.toString());
+                readAgain = true; // the signal that woke the failed sync is spent
                 sleepQuietly();
             }
         }
@@ -135,6 +138,9 @@ public final class EdgeDeployment implements AutoCloseable {
 
     /** Time to the next heartbeat or safety poll, whichever comes first. */
     private Duration untilNextTick() {
+        if (readAgain) {
+            return Duration.ofNanos(1);
+        }
         long now = System.nanoTime();
         long heartbeat = lastHeartbeat + RouteSource.HEARTBEAT.toNanos() - now;
         long poll = lastPoll + SAFETY_POLL.toNanos() - now;
@@ -148,9 +154,10 @@ public final class EdgeDeployment implements AutoCloseable {
     private void sync(RoutesFingerprint previous, boolean signalled) {
         long t = System.nanoTime();
         RoutesFingerprint now = previous;
-        if (previous == null || signalled || t - lastPoll >= SAFETY_POLL.toNanos()) {
+        if (previous == null || signalled || readAgain || t - lastPoll >= SAFETY_POLL.toNanos()) {
             now = source.fingerprint();
             lastPoll = t;
+            readAgain = false;
         }
         boolean moved = !now.equals(previous);
         if (moved) {

@@ -191,6 +191,7 @@ public final class ChangeSignals implements AutoCloseable {
     /**
      * One LISTEN connection per node, outside the pool, read by one thread. After a broken
      * connection every channel is raised locally once: what was sent while it was down is lost.
+     * So is what was sent before a channel's LISTEN took effect: it is raised once then, too.
      */
     private final class Listener {
         private final String url;
@@ -233,6 +234,11 @@ public final class ChangeSignals implements AutoCloseable {
                                 s.execute("LISTEN " + channel);
                             }
                             listening.put(channel, Boolean.TRUE);
+                            if (!reconnect) {
+                                // a change committed before LISTEN took effect was not delivered:
+                                // the channel's subscribers re-read once, as after a reconnect
+                                dispatch(channel, "");
+                            }
                         }
                     }
                     if (reconnect) {

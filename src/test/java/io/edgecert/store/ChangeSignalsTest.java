@@ -84,6 +84,19 @@ class ChangeSignalsTest {
         }
     }
 
+    /** What committed between subscribe and its LISTEN taking effect is not delivered: the subscriber re-reads once. */
+    @Test
+    void onPostgresqlASubscriberIsWokenOnceItsListenTakesEffect() throws Exception {
+        TestPostgres.Db pg = TestPostgres.createDatabase();
+        try (Database b = Database.open(Optional.of(pg.url()), Optional.of("postgres"), Optional.empty(), dir)) {
+            List<String> heard = new CopyOnWriteArrayList<>();
+            b.signals().subscribe("edgecert_test_start", heard::add);
+            await().atMost(Duration.ofSeconds(15)).until(() -> heard.contains(""));
+        } finally {
+            pg.drop();
+        }
+    }
+
     @Test
     void channelNamesAreIdentifiers() throws Exception {
         try (Database db = Database.open(Optional.empty(), Optional.empty(), Optional.empty(), dir)) {
