@@ -30,7 +30,7 @@ final class JobWaiter {
         long lastPrinted = 0;
         int drawnWidth = 0;
         while (true) {
-            JobProgress progress = JobProgress.of(api.get(jobPath, ApiClient.query("itemLimit", 0)));
+            JobProgress progress = JobProgress.of(Replies.read(api.get(jobPath, ApiClient.query("itemLimit", 0)), Replies.Job.class));
             if (ctx.terminal()) {
                 String bar = progress.bar();
                 err.print("\r" + bar + " ".repeat(Math.max(0, drawnWidth - bar.length())));
