@@ -132,6 +132,8 @@ final class ApiClient {
                     data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).strip());
                 }
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw CliException.io("the event stream of " + uri + " broke: " + e.getCause(), e.getCause());
         }
     }
 

@@ -9,11 +9,11 @@ import java.util.Map;
  * commands against their own environment, streams and terminal (no System.getenv deep in the code).
  *
  * @param terminal     whether stderr is an interactive terminal: wait-job then redraws one progress line
- * @param pollInterval how often wait-job looks at the job
+ * @param pollInterval how often wait-job looks at the job when it cannot follow the job's event stream
  */
 public record CliContext(Map<String, String> env, PrintStream out, PrintStream err, boolean terminal,
                          Duration pollInterval) {
     public static CliContext system() {
-        return new CliContext(System.getenv(), System.out, System.err, System.console() != null, Duration.ofMillis(300));
+        return new CliContext(System.getenv(), System.out, System.err, System.console() != null, Duration.ofSeconds(2));
     }
 }

@@ -3,6 +3,7 @@ package io.edgecert.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgecert.certificates.x509.PemFilePairing;
 import io.edgecert.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,7 +102,7 @@ final class JobCommands {
             if (noDistributions && (template != null || origin != null)) {
                 throw CliException.usage("--no-distributions cannot go with --template-distribution or --origin");
             }
-            List<CertificatesDir.Entry> entries = entries();
+            List<PemFilePairing.Pair> entries = entries();
             JsonNode accepted;
             try {
                 accepted = api.post(ApiClient.path("jobs", "import-certificates"), body(entries));
@@ -120,30 +121,30 @@ final class JobCommands {
         }
 
         /** The directory's certificates; anything unpaired or ambiguous refuses the lot before a byte is sent. */
-        private List<CertificatesDir.Entry> entries() {
-            CertificatesDir.Scan scan;
+        private List<PemFilePairing.Pair> entries() {
+            PemFilePairing.Result scan;
             try {
                 scan = CertificatesDir.scan(dir);
             } catch (IOException e) {
                 throw CliException.io("--certificates-dir: cannot list " + dir + ": " + e.getMessage(), e);
             }
             if (!scan.ignored().isEmpty()) {
-                note("ignored (not .crt, .pem, .key or .chain.pem): " + String.join(", ", scan.ignored()));
+                note("ignored (not named .pem, .crt, .cer, .cert, .key, .ca-bundle or .bundle): " + String.join(", ", scan.ignored()));
             }
-            if (!scan.ok()) {
+            if (!scan.problems().isEmpty()) {
                 throw CliException.usage("nothing was sent: " + dir + " has " + scan.problems().size() + " problem(s)"
                         + System.lineSeparator() + "  - " + String.join(System.lineSeparator() + "  - ", scan.problems()));
             }
-            return scan.entries();
+            return scan.pairs();
         }
 
-        private ObjectNode body(List<CertificatesDir.Entry> entries) {
+        private ObjectNode body(List<PemFilePairing.Pair> entries) {
             ObjectNode body = Json.MAPPER.createObjectNode();
             ArrayNode certificates = body.putArray("certificates");
-            for (CertificatesDir.Entry e : entries) {
+            for (PemFilePairing.Pair e : entries) {
                 ObjectNode item = certificates.addObject().put("name", e.name()).put("certificate", e.certificate())
                         .put("privateKey", e.privateKey());
-                e.chain().ifPresent(c -> item.put("certificateChain", c));
+                e.certificateChain().ifPresent(c -> item.put("certificateChain", c));
             }
             if (noDistributions) {
                 body.put("createDistributions", false);

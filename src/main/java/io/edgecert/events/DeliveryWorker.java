@@ -1,5 +1,6 @@
 package io.edgecert.events;
 
+import io.edgecert.store.ClaimLoop;
 import io.edgecert.store.Database;
 import io.edgecert.store.Ids;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,21 +17,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * Delivers events. One poller thread fans new outbox events out into deliveries and claims due
- * deliveries, a few at a time, for a fixed pool of sender threads; it never claims more than
- * there are free threads, and never more than a quarter of them for one subscription, so a slow or
- * dead receiver holds at most its share of threads (each for at most the timeouts) while the others
- * keep going. Claims expire: the deliveries of a node that dies are picked up by another, or by
- * itself after a restart. Delivery is therefore at least once; receivers deduplicate on the event id.
+ * Delivers events. Its {@link ClaimLoop} wakes when an event is written (the outbox signal, raised
+ * by {@link EventLog} in the event's transaction, on any node), when a retry this node scheduled
+ * falls due, or at the slow safety poll; it fans new outbox events out into deliveries and claims due
+ * deliveries, never more than there are free sender threads, and never more than a quarter of them
+ * for one subscription, so a slow or dead receiver holds at most its share of threads (each for at
+ * most the timeouts) while the others keep going. Claims expire: the deliveries of a node that dies
+ * are picked up by another, or by itself after a restart. Delivery is therefore at least once;
+ * receivers deduplicate on the event id.
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -43,20 +40,15 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Backoff backoff;
-    private final Duration pollInterval;
     /** Longer than the longest attempt can take, so a live claim is never taken over. */
     private final Duration claimFor;
-    private final int threads;
     private final int perSubscription;
-
-    private final ExecutorService pool;
-    private final Thread poller;
-    private final Semaphore wake = new Semaphore(0);
+    private final ClaimLoop<Claimed> loop;
     /** Deliveries being sent by this node, per subscription; guarded by this. */
     private final Map<String, Integer> inFlight = new HashMap<>();
-    private int busy;
-    private volatile boolean running = true;
-    private boolean failing;
+
+    private record Claimed(DeliveryRepository.Due due, String token) {
+    }
 
     DeliveryWorker(Database db, DeliveryRepository deliveries, Fanout fanout, Sender sender, SigningSecrets secrets,
                    Clock clock, MeterRegistry metrics, NotificationSettings settings) {
@@ -68,117 +60,68 @@ public final class DeliveryWorker implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.backoff = settings.backoff();
-        this.pollInterval = settings.pollInterval();
-        this.threads = settings.deliveryThreads();
-        this.perSubscription = Math.max(1, threads / 4);
+        this.perSubscription = Math.max(1, settings.deliveryThreads() / 4);
         // an SMTP exchange is several steps, each with the request timeout
         this.claimFor = settings.connectTimeout().plus(settings.requestTimeout().multipliedBy(6)).plusSeconds(30);
-        AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> daemon(r, "edgecert-delivery-" + n.incrementAndGet()));
-        this.poller = daemon(this::loop, "edgecert-delivery-poll");
+        this.loop = new ClaimLoop<>("edgecert-delivery", settings.deliveryThreads(), settings.pollInterval(),
+                db.signals().wakeup(EventChannels.OUTBOX), this::claim, this::send);
     }
 
     DeliveryWorker start() {
-        poller.start();
+        loop.start();
         return this;
     }
 
-    /** Look at the outbox now rather than at the next poll (after a test message, in tests). */
+    /** Look at the outbox now rather than at the next signal or poll. */
     public void wake() {
-        wake.release();
+        loop.wake();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                fanout.run();
-                dispatchDue();
-                if (failing) {
-                    log.info("Delivery worker: the database answers again");
-                    failing = false;
-                }
-            } catch (RuntimeException e) {
-                if (!failing) {
-                    log.warn("Delivery worker: {} (retrying every {} ms)", e.toString(), pollInterval.toMillis());
-                    failing = true;
-                }
-            }
-            try {
-                wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            }
+    /** Fans out what is new, then claims up to {@code free} due deliveries within each subscription's share. */
+    private List<Claimed> claim(int free) {
+        fanout.run();
+        Set<String> saturated;
+        synchronized (this) {
+            saturated = inFlight.entrySet().stream().filter(e -> e.getValue() >= perSubscription)
+                    .map(Map.Entry::getKey).collect(Collectors.toSet());
         }
-    }
-
-    /** Claims as many due deliveries as there are free threads, within each subscription's share. */
-    private void dispatchDue() {
-        while (running) {
-            int free;
-            Set<String> saturated;
-            synchronized (this) {
-                free = threads - busy;
-                saturated = inFlight.entrySet().stream().filter(e -> e.getValue() >= perSubscription)
-                        .map(Map.Entry::getKey).collect(Collectors.toSet());
-            }
-            if (free <= 0) {
-                return;
-            }
-            Instant now = clock.instant();
-            String token = Ids.newId();
-            List<DeliveryRepository.Due> claimed = db.inTransaction(c -> {
-                Map<String, Integer> taken = new HashMap<>();
-                List<DeliveryRepository.Due> got = new ArrayList<>();
-                for (DeliveryRepository.Due d : deliveries.lockDue(c, now, saturated, free * 2)) {
-                    if (got.size() == free) {
-                        break;
-                    }
-                    if (inFlightOf(d.subscriptionId()) + taken.getOrDefault(d.subscriptionId(), 0) >= perSubscription) {
-                        continue;
-                    }
-                    if (deliveries.claim(c, d.id(), token, now, now.plus(claimFor))) {
-                        got.add(d);
-                        taken.merge(d.subscriptionId(), 1, Integer::sum);
-                    }
+        Instant now = clock.instant();
+        String token = Ids.newId();
+        List<DeliveryRepository.Due> claimed = db.inTransaction(c -> {
+            Map<String, Integer> taken = new HashMap<>();
+            List<DeliveryRepository.Due> got = new ArrayList<>();
+            for (DeliveryRepository.Due d : deliveries.lockDue(c, now, saturated, free * 2)) {
+                if (got.size() == free) {
+                    break;
                 }
-                return got;
-            });
-            if (claimed.isEmpty()) {
-                return;
+                if (inFlightOf(d.subscriptionId()) + taken.getOrDefault(d.subscriptionId(), 0) >= perSubscription) {
+                    continue;
+                }
+                if (deliveries.claim(c, d.id(), token, now, now.plus(claimFor))) {
+                    got.add(d);
+                    taken.merge(d.subscriptionId(), 1, Integer::sum);
+                }
             }
-            claimed.forEach(d -> dispatch(d, token));
+            return got;
+        });
+        synchronized (this) {
+            claimed.forEach(d -> inFlight.merge(d.subscriptionId(), 1, Integer::sum));
         }
+        return claimed.stream().map(d -> new Claimed(d, token)).toList();
     }
 
     private synchronized int inFlightOf(String subscriptionId) {
         return inFlight.getOrDefault(subscriptionId, 0);
     }
 
-    private void dispatch(DeliveryRepository.Due d, String token) {
-        synchronized (this) {
-            busy++;
-            inFlight.merge(d.subscriptionId(), 1, Integer::sum);
-        }
+    private void send(Claimed c) {
         try {
-            pool.execute(() -> {
-                try {
-                    attempt(d.id(), token);
-                } finally {
-                    done(d.subscriptionId());
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
-            done(d.subscriptionId());
+            attempt(c.due().id(), c.token());
+        } finally {
+            synchronized (this) {
+                inFlight.computeIfPresent(c.due().subscriptionId(), (k, v) -> v == 1 ? null : v - 1);
+            }
         }
-    }
-
-    private void done(String subscriptionId) {
-        synchronized (this) {
-            busy--;
-            inFlight.computeIfPresent(subscriptionId, (k, v) -> v == 1 ? null : v - 1);
-        }
-        wake.release();
     }
 
     private void attempt(String deliveryId, String token) {
@@ -226,24 +169,13 @@ public final class DeliveryWorker implements AutoCloseable {
             case FAILED -> log.warn("Gave up delivering {} {} to subscription {} after {} attempts: {}", w.event().type(),
                     w.event().id(), w.subscriptionId(), attempts, outcome.error().orElse(""));
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        if (status == DeliveryStatus.PENDING) {
+            loop.wakeAfter(wait.orElseThrow()); // this node's retry; another node's is found by the safety poll
+        }
     }
 
     @Override
     public void close() {
-        running = false;
-        poller.interrupt();
-        pool.shutdownNow();
-        try {
-            poller.join(5_000);
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -39,15 +39,28 @@ public final class EventMessages {
         String jobId = text(d, "jobId").orElse(subjectId);
         List<JsonNode> all = items(d, "items");
         List<JsonNode> withDistribution = all.stream().filter(i -> text(i, "distributionDomainName").isPresent()).toList();
-        int certificates = all.size();
+        // a report (jobs' JobReport) counts in its summary: its items may be only the first of them
+        JsonNode summary = d.path("summary");
+        long certificates = summary.path("items").asLong(all.size());
+        long distributions = summary.path("distributionsCreated").asLong(withDistribution.size());
         StringBuilder b = new StringBuilder();
         b.append("Import job ").append(jobId).append(" succeeded: ")
                 .append(count(certificates, "certificate")).append(" imported, ")
-                .append(count(withDistribution.size(), "distribution")).append(" created.\n");
+                .append(count(distributions, "distribution")).append(" created.\n");
         appendDistributions(b, withDistribution);
         appendDnsRecords(b, withDistribution);
+        appendTruncation(b, d, certificates);
         return new Message(PREFIX + "Import job succeeded: " + count(certificates, "certificate")
-                + (withDistribution.isEmpty() ? "" : ", " + count(withDistribution.size(), "distribution")), b.toString());
+                + (distributions == 0 ? "" : ", " + count(distributions, "distribution")), b.toString());
+    }
+
+    /** A capped report says so, and where the complete list is. */
+    private static void appendTruncation(StringBuilder b, JsonNode d, long items) {
+        if (d.path("truncated").asBoolean(false)) {
+            b.append("\nThis message lists ").append(d.path("itemsIncluded").asLong()).append(" of ").append(items)
+                    .append(" items (and their DNS records); all of them, page by page:\n   GET ")
+                    .append(text(d, "itemsUrl").orElse("/api/v1/jobs/" + text(d, "jobId").orElse("") + "/items")).append('\n');
+        }
     }
 
     private static Message jobFailed(JsonNode d, String subjectId) {
@@ -82,6 +95,7 @@ public final class EventMessages {
                     .append("(POST /api/v1/jobs/").append(jobId).append("/cleanup).\n");
             appendDistributions(b, created);
         }
+        appendTruncation(b, d, d.path("summary").path("items").asLong(items(d, "items").size()));
         return new Message(PREFIX + "Import job failed"
                 + (failed.isEmpty() ? "" : ": " + count(failed.size(), "item") + " failed"), b.toString());
     }

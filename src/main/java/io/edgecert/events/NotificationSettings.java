@@ -19,7 +19,8 @@ import static java.util.Map.entry;
  * @param expiryWarningDays    CertificateApproachingExpiration is raised from this many days before expiry
  * @param backoff              retries of failed deliveries
  * @param deliveryThreads      deliveries in flight at once on this node
- * @param pollInterval         how often the outbox and the retry queue are looked at
+ * @param pollInterval         the safety poll of the outbox and the retry queue: the outbox signal wakes
+ *                             delivery at once, this only catches what a signal missed (another node's retry)
  * @param connectTimeout       webhook connection timeout (SMTP uses it too)
  * @param requestTimeout       webhook: the whole request, from connecting to the end of the response
  */
@@ -29,6 +30,8 @@ public record NotificationSettings(Optional<SmtpSettings> smtp, Duration expiryC
 
     public static final Duration DEFAULT_EXPIRY_CHECK_INTERVAL = Duration.ofDays(1);
     public static final int DEFAULT_EXPIRY_WARNING_DAYS = 45;
+    /** Slow on purpose: an idle node's delivery worker costs one look per poll (bench/idle). */
+    public static final Duration SAFETY_POLL = Duration.ofSeconds(5);
     public static final Backoff DEFAULT_BACKOFF = new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), 8);
 
     public NotificationSettings {
@@ -42,7 +45,7 @@ public record NotificationSettings(Optional<SmtpSettings> smtp, Duration expiryC
 
     public static NotificationSettings defaults() {
         return new NotificationSettings(Optional.empty(), DEFAULT_EXPIRY_CHECK_INTERVAL, DEFAULT_EXPIRY_WARNING_DAYS,
-                DEFAULT_BACKOFF, 8, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(10));
+                DEFAULT_BACKOFF, 8, SAFETY_POLL, Duration.ofSeconds(5), Duration.ofSeconds(10));
     }
 
     public NotificationSettings withSmtp(SmtpSettings s) {

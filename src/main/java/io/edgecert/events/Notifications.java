@@ -38,7 +38,7 @@ public final class Notifications implements AutoCloseable {
         Subscriptions subscriptions = new Subscriptions(db, subscriptionRepository, deliveryRepository, secrets, senders, clock);
         DeliveryWorker worker = new DeliveryWorker(db, deliveryRepository,
                 new Fanout(db, deliveryRepository, subscriptionRepository, clock), senders, secrets, clock, metrics, settings);
-        ExpiryWatcher expiry = new ExpiryWatcher(db, new EventLog(clock), clock, metrics,
+        ExpiryWatcher expiry = new ExpiryWatcher(db, new EventLog(clock, db.signals()), clock, metrics,
                 settings.expiryCheckInterval(), settings.expiryWarningDays());
         worker.start();
         expiry.start();

@@ -1,6 +1,7 @@
 package io.edgecert.jobs;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.edgecert.certificates.SealedSubmission;
 import io.edgecert.json.Json;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.store.Sql;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,17 +41,13 @@ final class JobRepository {
                    Optional<Job.ItemError> error, int attempts, Optional<Material> material) {
     }
 
-    /** What an item was submitted with; the key still encrypted. */
-    record Material(String certificatePem, Optional<String> chainPem, Optional<byte[]> encryptedKey, ItemAnalysis analysis) {
-        @Override
-        public String toString() {
-            return "Material[(redacted)]";
-        }
+    /** What an item was submitted with, sealed; empty once the item left PENDING (the key is gone then). */
+    record Material(Optional<SealedSubmission> sealed) {
     }
 
     /** An item as submitted, ready to be written. */
-    record NewItem(int index, Optional<String> name, String certificatePem, Optional<String> chainPem, byte[] encryptedKey,
-                   String keySummary, ItemAnalysis analysis, List<String> aliases, String certificateId,
+    record NewItem(int index, Optional<String> name, SealedSubmission sealed,
+                   String keySummary, List<String> aliases, String certificateId,
                    Optional<String> distributionId) {
     }
 
@@ -89,13 +87,13 @@ final class JobRepository {
                 ps.setInt(2, item.index());
                 ps.setString(3, item.name().orElse(null));
                 ps.setString(4, ItemStatus.PENDING.name());
-                ps.setString(5, item.certificatePem());
-                ps.setString(6, item.chainPem().orElse(null));
-                ps.setBytes(7, item.encryptedKey());
+                ps.setString(5, item.sealed().certificatePem());
+                ps.setString(6, item.sealed().chainPem().orElse(null));
+                ps.setBytes(7, item.sealed().sealedKey());
                 ps.setString(8, item.keySummary());
                 ps.setString(9, item.certificateId());
                 ps.setString(10, item.distributionId().orElse(null));
-                ps.setString(11, Json.write(item.analysis()));
+                ps.setString(11, Json.write(item.sealed().analysis()));
                 ps.setString(12, Json.write(item.aliases()));
                 ps.addBatch();
                 if (++batched % 500 == 0) {
@@ -152,42 +150,72 @@ final class JobRepository {
     }
 
     List<StepRow> steps(Connection c, String jobId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT position, name, status FROM job_steps WHERE job_id = ? ORDER BY position")) {
-            ps.setString(1, jobId);
-            List<StepRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StepRow(rs.getInt(1), StepName.valueOf(rs.getString(2)), StepStatus.valueOf(rs.getString(3))));
-                }
-            }
+        return steps(c, List.of(jobId)).getOrDefault(jobId, List.of());
+    }
+
+    /** The steps of several jobs in one query (a page of the job list), by job id. */
+    Map<String, List<StepRow>> steps(Connection c, List<String> jobIds) throws SQLException {
+        Map<String, List<StepRow>> out = new HashMap<>();
+        if (jobIds.isEmpty()) {
             return out;
         }
+        try (PreparedStatement ps = c.prepareStatement("SELECT job_id, position, name, status FROM job_steps WHERE job_id IN ("
+                + placeholders(jobIds.size()) + ") ORDER BY job_id, position")) {
+            bind(ps, jobIds);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new StepRow(rs.getInt(2), StepName.valueOf(rs.getString(3)), StepStatus.valueOf(rs.getString(4))));
+                }
+            }
+        }
+        return out;
     }
 
     /** Item counts by status, and failures by the step they failed in. */
     record Counts(Map<ItemStatus, Integer> byStatus, Map<StepName, Integer> failedIn) {
+        static final Counts NONE = new Counts(Map.of(), Map.of());
+
         int at(ItemStatus s) {
             return byStatus.getOrDefault(s, 0);
         }
     }
 
     Counts counts(Connection c, String jobId) throws SQLException {
-        Map<ItemStatus, Integer> byStatus = new EnumMap<>(ItemStatus.class);
-        Map<StepName, Integer> failedIn = new EnumMap<>(StepName.class);
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, error_step, count(*) FROM job_items WHERE job_id = ? "
-                + "GROUP BY status, error_step")) {
-            ps.setString(1, jobId);
+        return counts(c, List.of(jobId)).getOrDefault(jobId, Counts.NONE);
+    }
+
+    /** The counts of several jobs in one query, by job id (a job without items is absent). */
+    Map<String, Counts> counts(Connection c, List<String> jobIds) throws SQLException {
+        Map<String, Counts> out = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status, error_step, count(*) FROM job_items "
+                + "WHERE job_id IN (" + placeholders(jobIds.size()) + ") GROUP BY job_id, status, error_step")) {
+            bind(ps, jobIds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ItemStatus s = ItemStatus.valueOf(rs.getString(1));
-                    byStatus.merge(s, rs.getInt(3), Integer::sum);
-                    if (rs.getString(2) != null) {
-                        failedIn.merge(StepName.valueOf(rs.getString(2)), rs.getInt(3), Integer::sum);
+                    Counts counts = out.computeIfAbsent(rs.getString(1),
+                            k -> new Counts(new EnumMap<>(ItemStatus.class), new EnumMap<>(StepName.class)));
+                    counts.byStatus().merge(ItemStatus.valueOf(rs.getString(2)), rs.getInt(4), Integer::sum);
+                    if (rs.getString(3) != null) {
+                        counts.failedIn().merge(StepName.valueOf(rs.getString(3)), rs.getInt(4), Integer::sum);
                     }
                 }
             }
         }
-        return new Counts(byStatus, failedIn);
+        return out;
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static void bind(PreparedStatement ps, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setString(i + 1, values.get(i));
+        }
     }
 
     List<ItemRow> items(Connection c, String jobId, int offset, int limit, boolean withMaterial) throws SQLException {
@@ -428,9 +456,11 @@ final class JobRepository {
                 : Optional.of(new Job.ItemError(StepName.valueOf(rs.getString("error_step")),
                 ErrorCode.valueOf(rs.getString("error_code")), rs.getString("error_message")));
         String aliases = rs.getString("aliases_json");
+        byte[] sealedKey = withMaterial ? rs.getBytes("encrypted_key") : null;
         Optional<Material> material = withMaterial
-                ? Optional.of(new Material(rs.getString("certificate_pem"), Optional.ofNullable(rs.getString("chain_pem")),
-                Optional.ofNullable(rs.getBytes("encrypted_key")), Json.read(rs.getString("analysis_json"), ItemAnalysis.class)))
+                ? Optional.of(new Material(sealedKey == null ? Optional.empty() : Optional.of(new SealedSubmission(
+                rs.getString("certificate_pem"), Optional.ofNullable(rs.getString("chain_pem")), sealedKey,
+                Json.read(rs.getString("analysis_json"), SealedSubmission.Analysis.class)))))
                 : Optional.empty();
         return new ItemRow(rs.getInt("idx"), Optional.ofNullable(rs.getString("name")), ItemStatus.valueOf(rs.getString("status")),
                 rs.getString("key_summary"), rs.getString("certificate_id"), Optional.ofNullable(rs.getString("distribution_id")),

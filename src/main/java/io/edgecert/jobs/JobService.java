@@ -3,10 +3,8 @@ package io.edgecert.jobs;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.certificates.CertificateSubmission;
 import io.edgecert.certificates.ImportRules;
-import io.edgecert.certificates.x509.Pem;
+import io.edgecert.certificates.SealedSubmission;
 import io.edgecert.certificates.Tag;
-import io.edgecert.certificates.ValidatedMaterial;
-import io.edgecert.crypto.KeyCipher;
 import io.edgecert.distributions.DistributionRules;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.CopyFrom;
@@ -23,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,24 +40,24 @@ public final class JobService {
     private final Database db;
     private final CertificateService certificates;
     private final DistributionService distributions;
-    private final KeyCipher cipher;
     private final Clock clock;
     private final int maxItems;
     final JobRepository repository = new JobRepository();
-    private volatile Runnable onSubmit = () -> { };
+    private final JobWatchers watchers;
 
-    public JobService(Database db, CertificateService certificates, DistributionService distributions, KeyCipher cipher,
+    public JobService(Database db, CertificateService certificates, DistributionService distributions,
                       Clock clock, int maxItems) {
         this.db = db;
         this.certificates = certificates;
         this.distributions = distributions;
-        this.cipher = cipher;
         this.clock = clock;
         this.maxItems = maxItems;
+        this.watchers = new JobWatchers(db, this);
     }
 
-    void onSubmit(Runnable wake) {
-        this.onSubmit = wake;
+    /** The shared watch of each job that someone watches live (its thread starts with the first watch). */
+    public JobWatchers watchers() {
+        return watchers;
     }
 
     /** One certificate of a job as submitted. */
@@ -84,27 +81,28 @@ public final class JobService {
      * item otherwise, 409 when the certificates would pass the quota).
      */
     public Job submit(ImportJobRequest request) {
-        Plan plan = plan(request);
+        String jobId = Ids.newId();
+        Plan plan = plan(jobId, request);
         if (!plan.violations().isEmpty()) {
             // A wrong item count is about the whole request (its code's status); item problems are 400.
             throw plan.checked().isEmpty() ? ProblemException.of(plan.violations()) : ProblemException.ofRequest(plan.violations());
         }
         certificates.checkQuotaFor(plan.checked().size());
         JobOptions options = plan.options();
-        String jobId = Ids.newId();
         List<JobRepository.NewItem> rows = plan.checked().stream().map(c -> newItem(jobId, c, options)).toList();
         List<StepName> steps = List.of(StepName.IMPORT_CERTIFICATES, StepName.CREATE_DISTRIBUTIONS);
         db.inTransaction(c -> {
             repository.insertJob(c, jobId, TYPE, options, steps, rows, clock.instant());
+            db.signals().raise(c, JobChannels.SUBMITTED, jobId); // wakes a job worker on any node at commit
             return null;
         });
         log.info("Job {} submitted: {} certificate(s){}", jobId, rows.size(),
                 options.createDistributions() ? " with distributions" : "");
-        onSubmit.run();
         return get(jobId, 0, DEFAULT_ITEM_PAGE);
     }
 
-    private record Checked(int index, ImportItem item, Optional<ValidatedMaterial> material, List<Violation> violations) {
+    /** An item after the up-front check: sealed (its key for the job only) when it passed. */
+    private record Checked(int index, ImportItem item, Optional<SealedSubmission.Checked> material, List<Violation> violations) {
     }
 
     /** The up-front checks' outcome: the options, every item checked, and every violation found. */
@@ -125,7 +123,7 @@ public final class JobService {
      * violations next to its fields before the user starts the job.
      */
     public Validation validate(ImportJobRequest request) {
-        Plan plan = plan(request);
+        Plan plan = plan(Ids.newId(), request); // sealed under an id nothing keeps
         List<Violation> violations = new ArrayList<>(plan.violations());
         if (violations.isEmpty()) {
             try {
@@ -135,10 +133,11 @@ public final class JobService {
             }
         }
         return new Validation(violations, plan.checked().stream()
-                .map(c -> c.material().map(m -> new CheckedItem(m.keyType(), m.facts(), m.warnings()))).toList());
+                .map(c -> c.material().map(m -> new CheckedItem(m.sealed().analysis().keyType(), m.facts(),
+                        m.sealed().analysis().warnings()))).toList());
     }
 
-    private Plan plan(ImportJobRequest request) {
+    private Plan plan(String jobId, ImportJobRequest request) {
         List<ImportItem> items = request.certificates() == null ? List.of() : request.certificates();
         JobOptions options = options(request);
         if (items.isEmpty() || items.size() > maxItems) {
@@ -148,7 +147,7 @@ public final class JobService {
         }
         List<Violation> violations = new ArrayList<>(optionProblems(options));
         // Validation is the expensive part of a big job (signatures, key checks): use every core.
-        List<Checked> checked = IntStream.range(0, items.size()).parallel().mapToObj(i -> check(i, items.get(i))).toList();
+        List<Checked> checked = IntStream.range(0, items.size()).parallel().mapToObj(i -> check(jobId, i, items.get(i))).toList();
         checked.forEach(c -> violations.addAll(c.violations()));
         if (options.createDistributions()) {
             // Refused now rather than in CREATE_DISTRIBUTIONS, after the certificates exist.
@@ -158,17 +157,17 @@ public final class JobService {
         return new Plan(options, checked, violations);
     }
 
-    private Checked check(int index, ImportItem item) {
+    private Checked check(String jobId, int index, ImportItem item) {
         if (item == null) {
             return new Checked(index, null, Optional.empty(), List.of(
                     new Violation(null, ErrorCode.MissingField, "the item is empty").forItem("certificates", index)));
         }
         List<Violation> problems = new ArrayList<>();
         item.name().flatMap(ImportRules::checkName).ifPresent(problems::add);
-        Optional<ValidatedMaterial> material = Optional.empty();
+        Optional<SealedSubmission.Checked> material = Optional.empty();
         try {
-            material = Optional.of(certificates.check(new CertificateSubmission(item.certificate(), item.privateKey(),
-                    item.certificateChain())));
+            material = Optional.of(certificates.checkAndSeal(new CertificateSubmission(item.certificate(), item.privateKey(),
+                    item.certificateChain()), keyContext(jobId, index)));
         } catch (ProblemException e) {
             problems.addAll(e.errors().isEmpty() ? List.of(new Violation(null, e.code(), e.detail())) : e.errors());
         }
@@ -236,19 +235,10 @@ public final class JobService {
     }
 
     private JobRepository.NewItem newItem(String jobId, Checked c, JobOptions options) {
-        ValidatedMaterial m = c.material().orElseThrow();
-        byte[] pkcs8 = m.privateKey().getEncoded();
-        byte[] encrypted;
-        try {
-            encrypted = cipher.encrypt(pkcs8, keyContext(jobId, c.index()));
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
+        SealedSubmission.Checked m = c.material().orElseThrow();
         int keyBytes = c.item().privateKey().getBytes(StandardCharsets.UTF_8).length;
         return new JobRepository.NewItem(c.index(), c.item().name().map(String::strip).filter(n -> !n.isEmpty()),
-                Pem.encode(List.of(m.leaf())), m.chain().isEmpty() ? Optional.empty() : Optional.of(Pem.encode(m.chain())),
-                encrypted, m.keyType().displayName() + ", " + keyBytes + " bytes",
-                new ItemAnalysis(m.keyType(), m.trusted(), m.trustStoreName(), m.warnings()), m.facts().dnsNames(),
+                m.sealed(), m.sealed().analysis().keyType().displayName() + ", " + keyBytes + " bytes", m.facts().dnsNames(),
                 Ids.newId(), options.createDistributions() ? Optional.of(Ids.newId()) : Optional.empty());
     }
 
@@ -283,9 +273,14 @@ public final class JobService {
             List<JobRepository.JobRow> rows = repository.listJobs(c, cursor, status, createdFrom, createdTo, n + 1);
             boolean more = rows.size() > n;
             List<JobRepository.JobRow> page = more ? rows.subList(0, n) : rows;
+            // two queries for the whole page, not two per job (the dashboard lists many)
+            List<String> ids = page.stream().map(JobRepository.JobRow::id).toList();
+            Map<String, List<JobRepository.StepRow>> steps = repository.steps(c, ids);
+            Map<String, JobRepository.Counts> counts = repository.counts(c, ids);
             List<Job> jobs = new ArrayList<>();
             for (JobRepository.JobRow r : page) {
-                jobs.add(view(r, repository.steps(c, r.id()), repository.counts(c, r.id()), List.of()));
+                jobs.add(view(r, steps.getOrDefault(r.id(), List.of()), counts.getOrDefault(r.id(), JobRepository.Counts.NONE),
+                        List.of()));
             }
             return new Page(jobs, more ? Optional.of(page.get(n - 1).id()) : Optional.empty());
         });
@@ -314,6 +309,7 @@ public final class JobService {
             removeCreated(id, WriteGuard.NONE);
             db.inTransaction(c -> {
                 repository.jobStatus(c, id, JobStatus.CLEANED_UP, row.error(), clock.instant());
+                db.signals().raise(c, JobChannels.CHANGED, id);
                 return null;
             });
             log.info("Job {} cleaned up", id);
@@ -337,6 +333,7 @@ public final class JobService {
             db.inTransaction(c -> {
                 guard.check(c);
                 repository.cleanedUp(c, jobId, item.index());
+                db.signals().raise(c, JobChannels.CHANGED, jobId);
                 return null;
             });
         }

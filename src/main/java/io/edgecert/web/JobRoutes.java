@@ -21,23 +21,14 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /** /api/v1/jobs: submit, read, list, clean up, and watch live (server-sent events). */
 public final class JobRoutes implements Routes, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
     /** 10,000 certificates with keys and chains fit with room; the body is capped before parsing. */
     static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
-    /** How often a watcher's job is looked at; one cheap summary query per tick per watcher. */
-    static final long WATCH_MILLIS = 250;
 
     private final JobService jobs;
-    private final ScheduledExecutorService watchers = Executors.newScheduledThreadPool(1, r -> {
-        Thread t = new Thread(r, "edgecert-job-watch");
-        t.setDaemon(true);
-        return t;
-    });
 
     public JobRoutes(JobService jobs) {
         this.jobs = jobs;
@@ -152,7 +143,7 @@ public final class JobRoutes implements Routes, AutoCloseable {
 
     /**
      * Sends a "progress" event whenever status or counters change, then "finished" with the
-     * final job and closes. Polling the database keeps it right whichever node runs the job.
+     * final job and closes; the job's shared watcher reads it once per change, whichever node runs it.
      */
     private void watch(SseClient client) {
         String id = client.ctx().pathParam("id");
@@ -163,7 +154,7 @@ public final class JobRoutes implements Routes, AutoCloseable {
             client.close();
             return;
         }
-        JobWatch.stream(client, watchers, WATCH_MILLIS, () -> jobs.summary(id), Json::write,
+        JobWatch.stream(client, jobs.watchers(), id, Json::write,
                 job -> Json.write(jobs.get(id, 0, JobService.DEFAULT_ITEM_PAGE)));
     }
 
@@ -189,6 +180,6 @@ public final class JobRoutes implements Routes, AutoCloseable {
 
     @Override
     public void close() {
-        watchers.shutdownNow();
+        // the job watchers are the node's (closed with it)
     }
 }

@@ -58,7 +58,9 @@ record Cli(Map<String, String> env, boolean terminal) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int exit = EdgecertCommand.commandLine(new CliContext(env, o, e, terminal, Duration.ofMillis(50))).execute(args);
+        // wait-job follows the job's event stream; a fallback poll this slow would time the test out,
+        // so a test that waits proves the stream carries the job to its end
+        int exit = EdgecertCommand.commandLine(new CliContext(env, o, e, terminal, Duration.ofMinutes(10))).execute(args);
         o.flush();
         e.flush();
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

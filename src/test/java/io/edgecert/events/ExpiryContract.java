@@ -57,7 +57,7 @@ abstract class ExpiryContract {
     }
 
     ExpiryWatcher watcher(Database db, MeterRegistry metrics) {
-        return new ExpiryWatcher(db, new EventLog(clock), clock, metrics, Duration.ofDays(1), 45);
+        return new ExpiryWatcher(db, new EventLog(clock, db.signals()), clock, metrics, Duration.ofDays(1), 45);
     }
 
     /** A real certificate for domain, expiring that long after the test clock's start. */

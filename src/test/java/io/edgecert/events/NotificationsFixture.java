@@ -74,7 +74,7 @@ final class NotificationsFixture implements AutoCloseable {
 
     /** What the jobs part does: an event written in a transaction of its own. */
     String append(EventType type, String subjectId, Map<String, ?> payload) {
-        return db.inTransaction(c -> new EventLog(Clock.systemUTC()).append(c, type, subjectId, payload));
+        return db.inTransaction(c -> new EventLog(Clock.systemUTC(), db.signals()).append(c, type, subjectId, payload));
     }
 
     private Database openDatabase() {

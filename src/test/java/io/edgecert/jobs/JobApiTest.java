@@ -436,6 +436,59 @@ class JobApiTest {
     }
 
     @Test
+    void aTemplateDeletedUnderAQueuedJobFailsItsDistributionStepAndKeepsTheCertificates() {
+        TestApi.Response t = api.post("/api/v1/distributions", Map.of("aliases", List.of(),
+                "origins", List.of(Map.of("id", "saas", "url", "https://doomed.saas.example/")), "comment", "doomed template"));
+        assertThat(t.status()).as(t.body()).isEqualTo(201);
+        String doomed = t.json().get("id").asText();
+        String z = zone();
+        String jobId;
+        // Checked against the template when submitted; the workflow reads it again at its distribution step.
+        try (HeldJobRunner held = HeldJobRunner.hold(node)) {
+            TestApi.Response r = api.post("/api/v1/jobs/import-certificates", Map.of("certificates",
+                    List.of(item(TestPki.hierarchy(TestPki.ec("secp256r1"), z), "orphan")),
+                    "distributionTemplate", Map.of("distributionId", doomed, "version", 1)));
+            assertThat(r.status()).as(r.body()).isEqualTo(202);
+            jobId = r.json().get("jobId").asText();
+            held.assertPending(jobId);
+            TestApi.Response deleted = api.delete("/api/v1/distributions/" + doomed);
+            assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        }
+
+        JsonNode job = awaitFinished(jobId);
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("FAILED");
+        assertThat(job.get("error").asText()).startsWith("the distribution template is gone");
+        assertThat(job.get("steps")).extracting(st -> st.get("name").asText() + ":" + st.get("status").asText())
+                .containsExactly("IMPORT_CERTIFICATES:SUCCEEDED", "CREATE_DISTRIBUTIONS:FAILED");
+        JsonNode item = job.get("items").get(0);
+        assertThat(item.get("status").asText()).isEqualTo("IMPORTED");
+        assertThat(api.get("/api/v1/certificates/" + item.get("certificateId").asText()).status()).isEqualTo(200);
+        assertThat(distributionsWithAlias(z)).isEmpty();
+    }
+
+    @Test
+    void aPageOfTheJobListCarriesEachJobsOwnStepsAndCounters() {
+        List<String> ids = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                items.add(item(TestPki.hierarchy(TestPki.ec("secp256r1"), zone()), "page " + n + "." + i));
+            }
+            ids.add(api.post("/api/v1/jobs/import-certificates", Map.of("certificates", items)).json().get("jobId").asText());
+        }
+        ids.forEach(this::awaitFinished);
+        JsonNode page = api.get("/api/v1/jobs?limit=3").json().get("items");
+        assertThat(page).extracting(j -> j.get("id").asText()).containsExactly(ids.get(2), ids.get(1), ids.get(0));
+        for (JsonNode listed : page) {
+            JsonNode one = api.get("/api/v1/jobs/" + listed.get("id").asText() + "?itemLimit=0").json();
+            assertThat(listed.get("steps")).isEqualTo(one.get("steps"));
+            assertThat(listed.get("itemCount")).isEqualTo(one.get("itemCount"));
+        }
+        assertThat(page.get(0).get("steps").get(0).get("succeeded").asInt()).isEqualTo(3);
+        assertThat(page.get(2).get("steps").get(0).get("succeeded").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void jobsAreListedNewestFirstWithFilters() {
         String z = zone();
         String id = api.post("/api/v1/jobs/import-certificates", Map.of("certificates",

@@ -195,7 +195,7 @@ class JobDurabilityTest {
                 }
                 Runs bigRuns = runs(sql, big);
                 assertThat(bigRuns.maxImport()).isBetween(1, 2);
-                assertThat(bigRuns.repeatedImports()).isLessThanOrEqualTo(JobRunner.BATCH);
+                assertThat(bigRuns.repeatedImports()).isLessThanOrEqualTo(ImportWorkflow.BATCH);
                 assertThat(List.of(bigRuns.minDistribute(), bigRuns.maxDistribute())).containsOnly(1);
             }
         } finally {
@@ -222,7 +222,8 @@ class JobDurabilityTest {
                 }
                 awaitBlockedOnLock(sql, db);
             } else {
-                Thread.sleep(500);
+                // in its deploy wait (not just passing through it) when the node is killed
+                await().atMost(Duration.ofSeconds(30)).until(() -> node.api().metric("edgecert_jobs_awaiting_deploy") >= 1);
                 assertThat(step(node.api().get("/api/v1/jobs/" + jobId + "?itemLimit=0").json(), 1).get("status").asText())
                         .isEqualTo("RUNNING");
             }

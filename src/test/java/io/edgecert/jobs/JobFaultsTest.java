@@ -5,12 +5,13 @@ import io.edgecert.certificates.CertificateSubmission;
 import io.edgecert.certificates.ValidatedMaterial;
 import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService.Settings;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
 import io.edgecert.store.WriteGuard;
 import io.edgecert.testing.TestApi;
+import io.edgecert.testing.LaggingEdge;
 import io.edgecert.testing.TestNode;
 import io.edgecert.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +45,9 @@ import static org.awaitility.Awaitility.await;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobFaultsTest {
+    /** Runs of jobs this node ended, and those that ended because the lease was lost. */
+    static final String RUNS = "edgecert_job_runs_total{";
+    static final String LEASE_LOST = "edgecert_job_runs_total{end=\"lease_lost\"";
     TestNode node;
     TestApi api;
     Database db;
@@ -69,10 +73,12 @@ class JobFaultsTest {
         // Mid-import: some certificates exist, the first batch's outcomes are not written yet.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                 .until(() -> certificatesOf(zone) >= 20);
+        double lost = api.metric(LEASE_LOST);
         takeLease(jobId);
 
         Snapshot taken = snapshot(jobId, zone);
-        Thread.sleep(2_500);
+        // the run finds out at its next fenced write or renewal, and stops
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.metric(LEASE_LOST) > lost);
         assertThat(snapshot(jobId, zone)).as("nothing the node does after losing the lease is recorded").isEqualTo(taken);
         assertThat(taken.certificates()).as("the kill landed mid-import").isLessThan(250);
         assertThat(api.get("/api/v1/jobs/" + jobId + "?itemLimit=0").json().get("status").asText()).isEqualTo("RUNNING");
@@ -91,9 +97,7 @@ class JobFaultsTest {
     void aLapsedLeaseIsNotRenewedTheRunStopsAndResumesUnderANewEpoch() throws Exception {
         String zone = zone();
         // A live edge node that never applies anything holds the job in its deploy wait.
-        update("INSERT INTO edge_nodes (node_id, host, applied_seq, started_at, heartbeat_at) VALUES "
-                + "(?, 'test', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP + INTERVAL '3600' SECOND)", "lagging-" + zone);
-        try {
+        try (LaggingEdge lagging = LaggingEdge.join(node.node())) {
             String jobId = submit(items(5, zone), true);
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     sql("SELECT count(*) FROM job_items WHERE job_id = ? AND status = 'DISTRIBUTED'", jobId) == 5);
@@ -103,17 +107,15 @@ class JobFaultsTest {
             // The lease lapses (as after a long pause) though no one else took it: the next renewal
             // is refused, the run stops, and the node claims the job afresh.
             expireLease(jobId);
-            await().atMost(Duration.ofSeconds(JobRunner.RENEW_MILLIS / 1000 * 3)).until(() ->
+            await().atMost(Duration.ofSeconds(JobLeases.RENEW_MILLIS / 1000 * 3)).until(() ->
                     sql("SELECT lease_epoch FROM jobs WHERE id = ?", jobId) > epoch);
             assertThat(text("SELECT claimed_by FROM jobs WHERE id = ?", jobId)).isEqualTo(holder);
 
-            update("DELETE FROM edge_nodes WHERE node_id = ?", "lagging-" + zone);
+            lagging.close();
             JsonNode job = awaitEnd(jobId);
             assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(certificatesOf(zone)).isEqualTo(5);
             assertThat(sql("SELECT count(*) FROM distribution_aliases WHERE alias LIKE ?", "%" + zone)).isEqualTo(5);
-        } finally {
-            update("DELETE FROM edge_nodes WHERE node_id = ?", "lagging-" + zone);
         }
     }
 
@@ -122,7 +124,7 @@ class JobFaultsTest {
     @Test
     void anItemWhoseKeyWillNotDecryptFailsAloneAfterThreeAttempts() throws Exception {
         String zone = zone();
-        int n = JobRunner.BATCH + 10;
+        int n = ImportWorkflow.BATCH + 10;
         int bad = n - 1;
         String jobId = submit(items(n, zone), false);
         takeLease(jobId); // hold the runner off while the key is spoiled
@@ -156,14 +158,17 @@ class JobFaultsTest {
         assertThat(item.get("status").asText()).isEqualTo("FAILED");
         assertThat(item.get("error").get("code").asText()).isEqualTo("InternalError");
         assertThat(item.get("error").get("message").asText()).contains("3 attempts").doesNotContain("PRIVATE KEY");
-        assertThat(sql("SELECT attempts FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(JobRunner.MAX_ATTEMPTS);
+        assertThat(sql("SELECT attempts FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(ImportWorkflow.MAX_ATTEMPTS);
         assertThat(sql("SELECT count(*) FROM job_items WHERE job_id = ? AND status = 'IMPORTED'", jobId)).isEqualTo(n - 1);
         assertThat(sql("SELECT count(*) FROM job_items WHERE job_id = ? AND encrypted_key IS NOT NULL", jobId))
                 .as("no key stays behind").isZero();
         assertThat(certificatesOf(zone)).isEqualTo(n - 1);
-        // The job is not picked up again.
-        Thread.sleep(1_500);
-        assertThat(sql("SELECT import_runs FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(JobRunner.MAX_ATTEMPTS);
+        // The job is not picked up again: the runner looked for work since (it ran the next job), and left it.
+        double runs = api.metric(RUNS);
+        awaitEnd(submit(items(1, zone()), false));
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.metric(RUNS) >= runs + 1);
+        assertThat(api.metric(RUNS)).as("only the next job ran").isEqualTo(runs + 1);
+        assertThat(sql("SELECT import_runs FROM job_items WHERE job_id = ? AND idx = " + bad, jobId)).isEqualTo(ImportWorkflow.MAX_ATTEMPTS);
     }
 
     // ---- two runs of one item ------------------------------------------------------------------

@@ -81,6 +81,22 @@ public final class TestApi {
         }
     }
 
+    /**
+     * The sum of the node's Prometheus samples whose series starts with {@code series}, e.g.
+     * {@code edgecert_job_runs_total{end="lease_lost"}} (0 when there is none yet): what a test
+     * waits on instead of sleeping.
+     */
+    public double metric(String series) {
+        String open = series.endsWith("}") ? series.substring(0, series.length() - 1) : series;
+        double sum = 0;
+        for (String line : send(request("/metrics").GET(), null).body().split("\n")) {
+            if (!line.startsWith("#") && line.startsWith(open)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     public HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     }

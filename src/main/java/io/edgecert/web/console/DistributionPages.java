@@ -8,7 +8,7 @@ import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.CopyFrom;
 import io.edgecert.distributions.DistributionService.Settings;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.web.HttpProblem;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;

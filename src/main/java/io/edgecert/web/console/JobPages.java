@@ -27,21 +27,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /** Jobs list, the job page, its live updates (server-sent events on the session cookie) and cleanup. */
 final class JobPages implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobPages.class);
     static final int ITEMS_SHOWN = 1000;
-    static final long WATCH_MILLIS = 300;
 
     private final Console console;
-    private final ScheduledExecutorService watchers = Executors.newScheduledThreadPool(1, r -> {
-        Thread t = new Thread(r, "edgecert-console-job-watch");
-        t.setDaemon(true);
-        return t;
-    });
 
     JobPages(Console console) {
         this.console = console;
@@ -140,8 +132,8 @@ final class JobPages implements AutoCloseable {
     }
 
     /**
-     * "progress" whenever status or counters change, then "finished" and close. Polls the database,
-     * so it is right whichever node runs the job.
+     * "progress" whenever status or counters change, then "finished" and close (one shared watcher
+     * per job, right whichever node runs it).
      */
     private void watch(SseClient client) {
         String id = client.ctx().pathParam("id");
@@ -152,7 +144,7 @@ final class JobPages implements AutoCloseable {
             client.close();
             return;
         }
-        JobWatch.stream(client, watchers, WATCH_MILLIS, () -> console.jobs.summary(id),
+        JobWatch.stream(client, console.jobs.watchers(), id,
                 job -> Json.write(new Progress(job.status().name(), steps(job), false)),
                 job -> Json.write(new Progress(job.status().name(), steps(job), true)));
     }
@@ -167,6 +159,6 @@ final class JobPages implements AutoCloseable {
 
     @Override
     public void close() {
-        watchers.shutdownNow();
+        // the job watchers are the node's (closed with it)
     }
 }
