@@ -146,10 +146,9 @@ final class ApiClient {
             Map<String, Object> query = new LinkedHashMap<>(filters);
             query.put("limit", limit);
             cursor.ifPresent(c -> query.put("cursor", c));
-            JsonNode page = get(path, query);
-            page.path("items").forEach(items::add);
-            JsonNode next = page.get("nextCursor");
-            cursor = next == null || next.isNull() || next.asText().isEmpty() ? Optional.empty() : Optional.of(next.asText());
+            Replies.Page page = Replies.read(get(path, query), Replies.Page.class);
+            items.addAll(page.items());
+            cursor = page.nextCursor();
             boolean full = paging.maxItems().map(max -> items.size() >= max).orElse(false);
             if (cursor.isEmpty() || full) {
                 return new Listing(List.copyOf(items), cursor);

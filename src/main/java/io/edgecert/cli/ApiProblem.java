@@ -3,7 +3,6 @@ package io.edgecert.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgecert.json.Json;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -25,18 +24,24 @@ record ApiProblem(int status, String code, Optional<String> detail, List<FieldEr
         } catch (Exception e) {
             json = null;
         }
-        if (json == null || !json.isObject() || !json.hasNonNull("code")) {
+        Optional<Replies.Problem> problem = Optional.ofNullable(json).filter(JsonNode::isObject).filter(j -> j.hasNonNull("code"))
+                .flatMap(j -> {
+                    try {
+                        return Optional.of(Replies.read(j, Replies.Problem.class));
+                    } catch (CliException notAProblem) {
+                        return Optional.empty();
+                    }
+                });
+        if (problem.isEmpty()) {
             String text = body == null ? "" : body.strip();
             return new ApiProblem(status, "HTTP" + status,
                     Optional.of(text.isEmpty() ? "no details" : text.length() > 500 ? text.substring(0, 500) + "..." : text),
                     List.of());
         }
-        List<FieldError> errors = new ArrayList<>();
-        for (JsonNode e : json.path("errors")) {
-            errors.add(new FieldError(text(e, "field"), text(e, "code").orElse("?"), text(e, "message").orElse(""),
-                    e.hasNonNull("index") ? Optional.of(e.get("index").asInt()) : Optional.empty()));
-        }
-        return new ApiProblem(status, json.get("code").asText(), text(json, "detail"), List.copyOf(errors));
+        Replies.Problem p = problem.get();
+        List<FieldError> errors = p.errors().stream().map(e -> new FieldError(Replies.orEmpty(e.field()),
+                e.code() == null ? "?" : e.code(), e.message() == null ? "" : e.message(), Replies.orEmpty(e.index()))).toList();
+        return new ApiProblem(status, p.code(), p.detail(), errors);
     }
 
     /**
@@ -55,8 +60,5 @@ record ApiProblem(int status, String code, Optional<String> detail, List<FieldEr
         return s.toString();
     }
 
-    private static Optional<String> text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
-    }
+
 }

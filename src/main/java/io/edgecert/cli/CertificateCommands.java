@@ -71,8 +71,8 @@ final class CertificateCommands {
             }
             JsonNode result = certificateId == null ? api.post(ApiClient.path("certificates"), body)
                     : api.put(ApiClient.path("certificates", certificateId), body, Optional.ofNullable(ifMatch));
-            for (JsonNode w : result.path("warnings")) {
-                note("warning: " + w.path("code").asText() + ": " + w.path("message").asText());
+            for (Replies.Warning w : Replies.read(result, Replies.Certificate.class).warnings()) {
+                note("warning: " + w.code() + ": " + w.message());
             }
             out.print(result, TABLE);
             return 0;

@@ -158,8 +158,8 @@ final class DistributionCommands {
                 throw CliException.usage("nothing to change: give --distribution-config or flags such as --aliases, --origin");
             }
             String version = Optional.ofNullable(ifMatch).orElseGet(() -> {
-                JsonNode current = api.get(ApiClient.path("distributions", id), ApiClient.query());
-                String v = current.path("version").asText();
+                String v = String.valueOf(Replies.read(api.get(ApiClient.path("distributions", id), ApiClient.query()),
+                        Replies.Versioned.class).version());
                 note("no --if-match given: updating the current version " + v + " of distribution " + id);
                 return v;
             });

@@ -55,22 +55,18 @@ final class JobCommands {
      * Prints the finished job; a job that did not succeed is exit code 4 with its error and every
      * failed item on stderr.
      */
-    static int reportFinished(JsonNode job, Output out) {
-        out.print(job, TABLE);
-        String status = job.path("status").asText();
-        if (status.equals("SUCCEEDED")) {
+    static int reportFinished(JsonNode json, Output out) {
+        out.print(json, TABLE);
+        Replies.Job job = Replies.read(json, Replies.Job.class);
+        if (job.status().equals("SUCCEEDED")) {
             return 0;
         }
-        StringBuilder s = new StringBuilder("job " + job.path("id").asText() + " ended " + status);
-        if (job.hasNonNull("error")) {
-            s.append(": ").append(job.get("error").asText());
-        }
-        for (JsonNode item : job.path("items")) {
-            if (item.hasNonNull("error")) {
-                s.append(System.lineSeparator()).append("  - item ").append(item.path("index").asInt())
-                        .append(item.hasNonNull("name") ? " (" + item.get("name").asText() + ")" : "").append(": ")
-                        .append(item.get("error").path("step").asText()).append(' ').append(itemError(item));
-            }
+        StringBuilder s = new StringBuilder("job " + job.id() + " ended " + job.status());
+        job.error().ifPresent(e -> s.append(": ").append(e));
+        for (Replies.Item item : job.items()) {
+            item.error().ifPresent(e -> s.append(System.lineSeparator()).append("  - item ").append(item.index())
+                    .append(item.name().map(n -> " (" + n + ")").orElse("")).append(": ")
+                    .append(e.step()).append(' ').append(e.code()).append(": ").append(e.message()));
         }
         throw CliException.jobNotSucceeded(s.toString());
     }
@@ -119,7 +115,7 @@ final class JobCommands {
                 out.print(accepted, ACCEPTED_TABLE);
                 return 0;
             }
-            String jobId = accepted.path("jobId").asText();
+            String jobId = Replies.read(accepted, Replies.Accepted.class).jobId();
             note("started job " + jobId + " with " + entries.size() + " certificates");
             return reportFinished(new JobWaiter(api, ctx).await(jobId), out);
         }
@@ -267,8 +263,8 @@ final class JobCommands {
                 return !event.name().equals("finished") && !event.name().equals("error");
             });
             if (error.get() != null) {
-                JsonNode problem = Json.read(error.get().data(), JsonNode.class);
-                throw CliException.refused(ApiProblem.parse(problem.path("status").asInt(500), error.get().data()));
+                Replies.Problem problem = Replies.read(Json.read(error.get().data(), JsonNode.class), Replies.Problem.class);
+                throw CliException.refused(ApiProblem.parse(problem.status().orElse(500), error.get().data()));
             }
             return 0;
         }

@@ -1,7 +1,5 @@
 package io.edgecert.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,22 +12,20 @@ record JobProgress(String jobId, String status, int done, int total, String step
     static final Set<String> FINISHED = Set.of("SUCCEEDED", "FAILED", "CLEANED_UP");
     private static final int BAR_WIDTH = 30;
 
-    static JobProgress of(JsonNode job) {
+    static JobProgress of(Replies.Job job) {
         int done = 0;
         int total = 0;
         List<String> steps = new ArrayList<>();
-        for (JsonNode step : job.path("steps")) {
-            String status = step.path("status").asText();
-            int finished = step.path("succeeded").asInt() + step.path("failed").asInt();
-            int stepTotal = step.path("total").asInt();
-            if (!status.equals("SKIPPED")) {
+        for (Replies.Step step : job.steps()) {
+            int finished = step.succeeded() + step.failed();
+            if (!step.status().equals("SKIPPED")) {
                 done += finished;
-                total += stepTotal;
+                total += step.total();
             }
-            steps.add(step.path("name").asText() + " " + status + " " + finished + "/" + stepTotal
-                    + (step.path("failed").asInt() > 0 ? " (" + step.path("failed").asInt() + " failed)" : ""));
+            steps.add(step.name() + " " + step.status() + " " + finished + "/" + step.total()
+                    + (step.failed() > 0 ? " (" + step.failed() + " failed)" : ""));
         }
-        return new JobProgress(job.path("id").asText(), job.path("status").asText(), done, total, String.join(", ", steps));
+        return new JobProgress(job.id(), job.status(), done, total, String.join(", ", steps));
     }
 
     boolean finished() {

@@ -73,7 +73,7 @@ final class JobWaiter {
     }
 
     private synchronized JobProgress show(JsonNode job) {
-        JobProgress progress = JobProgress.of(job);
+        JobProgress progress = JobProgress.of(Replies.read(job, Replies.Job.class));
         PrintStream err = ctx.err();
         if (ctx.terminal()) {
             String bar = progress.bar();

@@ -39,9 +39,13 @@ class OutputTest {
                 .lines().toList()).containsExactly("ID  STATUS", "j   RUNNING", "", "#  NAME", "0  a");
     }
 
+    private static Replies.Job job(String text) {
+        return Replies.read(json(text), Replies.Job.class);
+    }
+
     @Test
     void progressCountsTheStepsThatRun() {
-        JobProgress p = JobProgress.of(json("""
+        JobProgress p = JobProgress.of(job("""
                 {"id": "j1", "status": "RUNNING", "steps": [
                   {"name": "IMPORT_CERTIFICATES", "status": "SUCCEEDED", "total": 4, "succeeded": 4, "failed": 0},
                   {"name": "CREATE_DISTRIBUTIONS", "status": "RUNNING", "total": 4, "succeeded": 1, "failed": 1}]}"""));
@@ -50,12 +54,12 @@ class OutputTest {
         assertThat(p.line()).isEqualTo("job j1 RUNNING 75% - IMPORT_CERTIFICATES SUCCEEDED 4/4, CREATE_DISTRIBUTIONS RUNNING 2/4 (1 failed)");
         assertThat(p.bar()).startsWith("[" + "#".repeat(22) + "." .repeat(8) + "]  75% RUNNING");
 
-        JobProgress skipped = JobProgress.of(json("""
+        JobProgress skipped = JobProgress.of(job("""
                 {"id": "j2", "status": "SUCCEEDED", "steps": [
                   {"name": "IMPORT_CERTIFICATES", "status": "SUCCEEDED", "total": 2, "succeeded": 2, "failed": 0},
                   {"name": "CREATE_DISTRIBUTIONS", "status": "SKIPPED", "total": 2, "succeeded": 0, "failed": 0}]}"""));
         assertThat(skipped.percent()).isEqualTo(100);
-        assertThat(JobProgress.of(json("{\"id\": \"j3\", \"status\": \"PENDING\", \"steps\": []}")).percent()).isZero();
+        assertThat(JobProgress.of(job("{\"id\": \"j3\", \"status\": \"PENDING\", \"steps\": []}")).percent()).isZero();
     }
 
     @Test
@@ -86,5 +90,26 @@ class OutputTest {
         assertThatThrownBy(() -> ids.convert("d1:x")).isInstanceOf(TypeConversionException.class);
         assertThat(Inputs.file("fileb:///tmp/a.pem")).hasToString("/tmp/a.pem");
         assertThat(Inputs.file("file://rel/a.pem")).hasToString("rel/a.pem");
+    }
+
+    /** Replies are typed, and a newer server's extra fields do not break this CLI. */
+    @Test
+    void repliesAreReadIntoRecordsIgnoringFieldsTheyDoNotKnow() {
+        Replies.Job j = job("""
+                {"id": "j9", "status": "FAILED", "someNewField": {"x": 1}, "items": [
+                  {"index": 0, "status": "FAILED", "error": {"step": "IMPORT_CERTIFICATES", "code": "KeyMismatch", "message": "m"}},
+                  {"index": 1, "name": "b", "status": "SUCCEEDED"}]}""");
+        assertThat(j.steps()).isEmpty();
+        assertThat(j.error()).isEmpty();
+        assertThat(j.items().get(0).name()).isEmpty();
+        assertThat(j.items().get(0).error().orElseThrow().code()).isEqualTo("KeyMismatch");
+        assertThat(j.items().get(1).error()).isEmpty();
+        ApiProblem p = ApiProblem.parse(400, """
+                {"type": "t", "status": 400, "code": "InvalidPem", "detail": "d", "extra": true,
+                 "errors": [{"field": "certificate", "code": "InvalidPem", "message": "m", "index": 3}, {"code": "MissingField", "message": "n"}]}""");
+        assertThat(p.code()).isEqualTo("InvalidPem");
+        assertThat(p.errors()).extracting(ApiProblem.FieldError::index).containsExactly(java.util.Optional.of(3), java.util.Optional.empty());
+        assertThat(p.errors().get(1).field()).isEmpty();
+        assertThat(ApiProblem.parse(502, "<html>bad gateway</html>").code()).isEqualTo("HTTP502");
     }
 }

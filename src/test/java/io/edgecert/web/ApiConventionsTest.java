@@ -184,4 +184,22 @@ class ApiConventionsTest {
             assertThat(page.get("nextCursor").asText()).isNotBlank();
         }
     }
+
+    /** An error on the event stream is the same problem+json body a response would carry. */
+    @Test
+    void errorsOnTheEventStreamAreProblems() {
+        TestApi.Response r = api.send(api.request("/api/v1/jobs/0NoSuchJob0/events").header("Accept", "text/event-stream")
+                .GET(), TestNode.TOKEN);
+        assertThat(r.status()).isEqualTo(200);
+        List<String> lines = r.body().lines().toList();
+        assertThat(lines).contains("event: error");
+        String data = lines.get(lines.indexOf("event: error") + 1);
+        assertThat(data).startsWith("data:");
+        JsonNode problem = io.edgecert.json.Json.read(data.substring(5).strip(), JsonNode.class);
+        assertThat(problem.get("type").asText()).isEqualTo("urn:edgecert:problem:NotFound");
+        assertThat(problem.get("status").asInt()).isEqualTo(404);
+        assertThat(problem.get("code").asText()).isEqualTo("NotFound");
+        assertThat(problem.get("title").asText()).isEqualTo("Not found");
+        assertThat(problem.get("detail").asText()).contains("0NoSuchJob0");
+    }
 }
