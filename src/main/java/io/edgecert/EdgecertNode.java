@@ -1,6 +1,8 @@
 package io.edgecert;
 
+import io.edgecert.serving.SealedMaterial;
 import io.edgecert.certificates.CertificateService;
+import io.edgecert.certificates.ServingKeys;
 import io.edgecert.certificates.x509.ChainAnalyzer;
 import io.edgecert.certificates.ImportRules;
 import io.edgecert.certificates.x509.TrustStore;
@@ -18,10 +20,10 @@ import io.edgecert.events.EventLog;
 import io.edgecert.events.Notifications;
 import io.edgecert.web.DistributionRoutes;
 import io.edgecert.distributions.DistributionService;
-import io.edgecert.distributions.EdgeDeployment;
-import io.edgecert.distributions.EdgeSnapshot;
-import io.edgecert.edge.CertificateSource;
-import io.edgecert.edge.EdgeRoute;
+import io.edgecert.distributions.DistributionChannels;
+import io.edgecert.edge.EdgeDeployment;
+import io.edgecert.edge.EdgeSnapshot;
+import io.edgecert.serving.EdgeRoute;
 import io.edgecert.edge.EdgeServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -54,6 +56,7 @@ public final class EdgecertNode implements AutoCloseable {
     private final List<AutoCloseable> closeables;
     private final Database database;
     private final CertificateService certificates;
+    private final ServingKeys servingKeys;
     private final ApiServer api;
     private final DistributionService distributions;
     private final EdgeDeployment edgeDeployment;
@@ -70,20 +73,10 @@ public final class EdgecertNode implements AutoCloseable {
 
         // The edge starts first (BoringSSL, the default certificate, sockets: ~1 s of a cold JVM)
         // while this thread opens the database and reads every distribution: bench/edge start-up.
-        // It asks for certificates only once the first deployment applies its routes.
+        // It asks for certificates only once the first deployment applies its routes: by then
+        // servingKeys, its key provider, is set.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CertificateSource source = new CertificateSource() {
-            @Override
-            public List<CertificateService.SealedMaterial> load(java.util.Collection<String> ids) {
-                return certificates.sealedMaterial(ids);
-            }
-
-            @Override
-            public CertificateService.ServingMaterial unseal(CertificateService.SealedMaterial sealed) {
-                return certificates.unseal(sealed);
-            }
-        };
-        FutureTask<EdgeServer> edgeStart = new FutureTask<>(() -> EdgeServer.start(config.edge(), source, metrics));
+        FutureTask<EdgeServer> edgeStart = new FutureTask<>(() -> EdgeServer.start(config.edge(), this::servingKeys, metrics));
         new Thread(edgeStart, "edgecert-edge-start").start();
         Path snapshotFile = EdgeSnapshot.file(config.dataDir());
         FutureTask<Optional<EdgeSnapshot>> snapshot = new FutureTask<>(() -> EdgeSnapshot.read(snapshotFile));
@@ -98,10 +91,11 @@ public final class EdgecertNode implements AutoCloseable {
             database = track(Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir()));
             certificates = new CertificateService(database, new ImportRules(new ChainAnalyzer(trustStore), clock),
                     cipher, clock, config.maxCertificates());
+            servingKeys = new ServingKeys(database, cipher);
             nodeId = NodeId.load(config.dataDir());
             distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
             certificates.setUsage(distributions);
-            deployment = new EdgeDeployment(distributions, new EdgeDeployment.Edge() {
+            deployment = new EdgeDeployment(distributions.routesForEdge(), new EdgeDeployment.Edge() {
                 @Override
                 public void apply(List<EdgeRoute> routes) {
                     started(edgeStart).apply(routes);
@@ -109,15 +103,16 @@ public final class EdgecertNode implements AutoCloseable {
                 }
 
                 @Override
-                public Collection<CertificateService.SealedMaterial> material() {
+                public Collection<SealedMaterial> material() {
                     return started(edgeStart).material();
                 }
 
                 @Override
-                public void preload(Collection<CertificateService.SealedMaterial> material) {
+                public void preload(Collection<SealedMaterial> material) {
                     started(edgeStart).preload(material);
                 }
-            }, snapshotFile, snapshot, nodeId, NodeId.hostName(), config.dbUrl(), config.dbUser(), config.dbPassword()).start();
+            }, database.signals().wakeup(DistributionChannels.CHANGED), snapshotFile, snapshot, nodeId,
+                    NodeId.hostName()).start();
         } finally {
             edgeServer = track(started(edgeStart)); // closed with the node even when the deployment failed
         }
@@ -150,8 +145,7 @@ public final class EdgecertNode implements AutoCloseable {
                 new CertificateRoutes(certificates, metrics),
                 new DistributionRoutes(distributions),
                 jobRoutes,
-                new SubscriptionRoutes(notifications.subscriptions()),
-                console))
+                new SubscriptionRoutes(notifications.subscriptions())), java.util.Optional.of(console))
                 .start(config.apiBind(), config.apiPort()));
         log.info("edgecert API on http://{}:{} (master key {}, trust store {} with {} roots)", config.apiBind(),
                 api.port(), masterKey.id(), trustStore.name(), trustStore.anchors().size());
@@ -184,6 +178,10 @@ public final class EdgecertNode implements AutoCloseable {
         return c;
     }
 
+    public ApiServer apiServer() {
+        return api;
+    }
+
     public int apiPort() {
         return api.port();
     }
@@ -199,6 +197,11 @@ public final class EdgecertNode implements AutoCloseable {
 
     public CertificateService certificates() {
         return certificates;
+    }
+
+    /** The edge's key provider (tests check what it decrypts). */
+    public ServingKeys servingKeys() {
+        return servingKeys;
     }
 
     public DistributionService distributions() {

@@ -1,5 +1,6 @@
 package io.edgecert.certificates;
 
+import io.edgecert.serving.SealedMaterial;
 import io.edgecert.certificates.x509.Warning;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.edgecert.json.Json;
@@ -209,19 +210,10 @@ final class CertificateRepository {
         }
     }
 
-    Optional<byte[]> encryptedKey(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT encrypted_key FROM certificates WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-        }
-    }
-
     /** Sealed serving material (chain PEM and key ciphertext) of many certificates, read in chunks. */
-    List<CertificateService.SealedMaterial> sealed(Connection c, Collection<String> ids) throws SQLException {
+    List<SealedMaterial> sealed(Connection c, Collection<String> ids) throws SQLException {
         List<String> all = List.copyOf(ids);
-        List<CertificateService.SealedMaterial> out = new ArrayList<>(all.size());
+        List<SealedMaterial> out = new ArrayList<>(all.size());
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
             try (PreparedStatement ps = c.prepareStatement("SELECT id, material_version, key_type, certificate_pem, "
@@ -231,8 +223,8 @@ final class CertificateRepository {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new CertificateService.SealedMaterial(rs.getString(1), rs.getInt(2),
-                                KeyType.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getBytes(6)));
+                        out.add(new SealedMaterial(rs.getString(1), rs.getInt(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getBytes(6)));
                     }
                 }
             }

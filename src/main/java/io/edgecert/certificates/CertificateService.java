@@ -12,11 +12,8 @@ import io.edgecert.store.WriteGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -32,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The certificates part's one public service: import, reimport, describe, list, tag, delete. The
@@ -53,15 +49,6 @@ public final class CertificateService {
     private final OptionalLong maxCertificates;
     private final CertificateRepository repository = new CertificateRepository();
     private volatile CertificateUsage usage = CertificateUsage.NONE;
-
-    /**
-     * CA chains as X.509 objects, by their PEM: the edge unseals a certificate on the first
-     * handshake for one of its names, and a SaaS's certificates mostly share a handful of chains,
-     * so each is decoded once (X509Certificate is immutable). Cleared when full rather than tracked
-     * for recency: a refill is one parse per distinct chain.
-     */
-    private final ConcurrentHashMap<String, List<X509Certificate>> parsedChains = new ConcurrentHashMap<>();
-    private static final int MAX_PARSED_CHAINS = 1_000;
 
     public CertificateService(Database db, ImportRules rules, KeyCipher cipher, Clock clock, OptionalLong maxCertificates) {
         this.db = db;
@@ -211,12 +198,22 @@ public final class CertificateService {
      * lock and each one replaces the material the one before it left.
      */
     public Certificate reimport(String id, CertificateSubmission submission) {
+        return reimport(id, submission, Optional.empty());
+    }
+
+    /** A reimport that applies only while the certificate is at {@code expectedVersion} (If-Match). */
+    public Certificate reimport(String id, CertificateSubmission submission, Optional<Integer> expectedVersion) {
         findRow(id); // B1 before the work of B2
         ValidatedMaterial next = rules.check(submission);
         byte[] encrypted = encryptKey(id, next.privateKey());
         int version = db.inTransaction(c -> {
             CertificateRepository.Row previous = repository.lockForUpdate(c, id)
                     .orElseThrow(() -> ProblemException.notFound("certificate " + id));
+            if (expectedVersion.isPresent() && expectedVersion.get() != previous.materialVersion()) {
+                throw new ProblemException(ErrorCode.PreconditionFailed, "certificate " + id + " is no longer at version "
+                        + expectedVersion.get() + " (it is at " + previous.materialVersion()
+                        + "); read it again (GET) and retry with its current ETag in If-Match");
+            }
             X509Certificate previousLeaf = Pem.certificates("certificate", previous.certificatePem()).get(0);
             rules.checkReimport(previousLeaf, previous.keyType(), next);
             usage.checkReimportKeepsAliasesCovered(c, id, next.leaf());
@@ -230,7 +227,6 @@ public final class CertificateService {
             usage.materialChanged(c, id);
             return row.materialVersion();
         });
-        usage.materialCommitted(id);
         log.info("Reimported certificate {} (material version {}, expires {})", id, version, next.facts().notAfter());
         return describe(id);
     }
@@ -399,126 +395,6 @@ public final class CertificateService {
             throw e;
         }
         log.info("Deleted certificate {}", id);
-    }
-
-    // ---- material for the edge ---------------------------------------------------------------
-
-    /**
-     * Serving material: the leaf, the ordered chain as served (without a self-signed root) and the
-     * decrypted key. Only the edge calls this.
-     */
-    public record ServingMaterial(String certificateId, int version, List<X509Certificate> chain, PrivateKey key) {
-        @Override
-        public String toString() {
-            return "ServingMaterial[" + certificateId + " v" + version + ", key=(redacted)]";
-        }
-    }
-
-    /**
-     * Serving material as the edge keeps it in memory: the leaf and chain as PEM and the key
-     * still encrypted. A few KB per certificate; {@link #unseal} turns it into a key only
-     * when the first handshake for one of its names needs it.
-     */
-    public record SealedMaterial(String certificateId, int version, KeyType keyType, String certificatePem,
-                                 String chainPem, byte[] encryptedKey) {
-        /** The same material holding another (equal) chain string: many certificates share one CA chain. */
-        public SealedMaterial withChain(String sameChain) {
-            return new SealedMaterial(certificateId, version, keyType, certificatePem, sameChain, encryptedKey);
-        }
-
-        @Override
-        public String toString() {
-            return "SealedMaterial[" + certificateId + " v" + version + ", key=(encrypted)]";
-        }
-    }
-
-    /** Sealed material of the given certificates (those that still exist). */
-    public List<SealedMaterial> sealedMaterial(java.util.Collection<String> ids) {
-        if (ids.size() < 2_000) {
-            return ids.isEmpty() ? List.of() : db.withConnection(c -> repository.sealed(c, ids));
-        }
-        // A node starting with thousands of distributions: read in parallel on separate connections
-        // (bench/edge start-up, 10,000 certificates: 700 ms sequential).
-        List<String> all = List.copyOf(ids);
-        int parts = Math.max(2, Runtime.getRuntime().availableProcessors());
-        int size = (all.size() + parts - 1) / parts;
-        List<List<String>> slices = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += size) {
-            slices.add(all.subList(from, Math.min(all.size(), from + size)));
-        }
-        return slices.parallelStream()
-                .flatMap(slice -> db.withConnection(c -> repository.sealed(c, slice)).stream())
-                .toList();
-    }
-
-    /**
-     * The chain as the edge sends it, parsed once per distinct chain: a self-signed root at its
-     * end is left out. Clients bring their own trust anchors (RFC 8446 4.4.2 lets a server omit
-     * them); sending one costs every handshake about a kilobyte and the client a signature check.
-     * The stored chain, which the API returns, keeps it.
-     */
-    private List<X509Certificate> servedChain(String chainPem) {
-        List<X509Certificate> chain = parsedChains.get(chainPem);
-        if (chain == null) {
-            List<X509Certificate> parsed = Pem.certificates("certificateChain", chainPem);
-            chain = List.copyOf(!parsed.isEmpty() && selfSigned(parsed.get(parsed.size() - 1))
-                    ? parsed.subList(0, parsed.size() - 1) : parsed);
-            if (parsedChains.size() >= MAX_PARSED_CHAINS) {
-                parsedChains.clear();
-            }
-            parsedChains.put(chainPem, chain);
-        }
-        return chain;
-    }
-
-    /** Self-signed, not merely self-issued (a key-rollover certificate names itself but is signed by the old key). */
-    private static boolean selfSigned(X509Certificate c) {
-        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-            return false;
-        }
-        try {
-            c.verify(c.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    /** Decrypts the key of sealed material: CPU only, no database. */
-    public ServingMaterial unseal(SealedMaterial sealed) {
-        List<X509Certificate> chain = new ArrayList<>(Pem.certificates("certificate", sealed.certificatePem()));
-        if (!sealed.chainPem().isEmpty()) {
-            chain.addAll(servedChain(sealed.chainPem()));
-        }
-        return new ServingMaterial(sealed.certificateId(), sealed.version(), chain,
-                decryptKey(sealed.keyType(), sealed.encryptedKey(), sealed.certificateId()));
-    }
-
-    private PrivateKey decryptKey(KeyType type, byte[] blob, String id) {
-        byte[] pkcs8 = cipher.decrypt(blob, id);
-        try {
-            return KeyFactory.getInstance(type.algorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("stored key of certificate " + id + " does not decode");
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
-    }
-
-    public Optional<ServingMaterial> servingMaterial(String id) {
-        return db.withConnection(c -> {
-            Optional<CertificateRepository.Row> row = repository.find(c, id);
-            Optional<byte[]> blob = repository.encryptedKey(c, id);
-            if (row.isEmpty() || blob.isEmpty()) {
-                return Optional.empty();
-            }
-            List<X509Certificate> chain = new ArrayList<>(Pem.certificates("certificate", row.get().certificatePem()));
-            if (!row.get().chainPem().isEmpty()) {
-                chain.addAll(Pem.certificates("certificateChain", row.get().chainPem()));
-            }
-            return Optional.of(new ServingMaterial(id, row.get().materialVersion(), chain,
-                    decryptKey(row.get().keyType(), blob.get(), id)));
-        });
     }
 
     // ---- helpers -----------------------------------------------------------------------------

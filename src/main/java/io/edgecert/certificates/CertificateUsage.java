@@ -26,13 +26,10 @@ public interface CertificateUsage {
 
     /**
      * Called inside the reimport's transaction: the users of the certificate now serve new
-     * material, so whatever tracks what the edge serves must move.
+     * material, so whatever tracks what the edge serves must move (and signal it, in this
+     * transaction: the edges re-read at its commit).
      */
     default void materialChanged(Connection c, String certificateId) throws SQLException {
-    }
-
-    /** Called once the reimport has committed: the time to wake whatever reads the new material. */
-    default void materialCommitted(String certificateId) {
     }
 
     CertificateUsage NONE = new CertificateUsage() {

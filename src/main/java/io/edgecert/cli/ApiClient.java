@@ -82,29 +82,32 @@ final class ApiClient {
         return send("PUT", path, body, ifMatch.map(v -> Map.of("If-Match", v)).orElse(Map.of()));
     }
 
+    /** A DELETE that answers with the changed resource (removing tags); list values repeat the parameter. */
+    JsonNode deleteForBody(String path, Map<String, ?> query) {
+        return send("DELETE", path + queryString(query), null, Map.of());
+    }
+
     void delete(String path, Optional<String> ifMatch) {
         send("DELETE", path, null, ifMatch.map(v -> Map.of("If-Match", v)).orElse(Map.of()));
     }
 
-    /** Told each server-sent event of a stream; returns false to stop reading. */
-    @FunctionalInterface
-    interface EventHandler {
-        boolean onEvent(String event, String data);
+    /** One server-sent event: its name and its data (JSON text). */
+    record Event(String name, String data) {
     }
 
     /**
-     * Reads a server-sent event stream until it ends or the handler stops it. Throws a
-     * CliException when the stream cannot be opened (refused, or not a stream).
+     * Reads a server-sent event stream, handing each event to {@code each}, until the stream ends
+     * or {@code each} answers false.
      */
-    void events(String path, EventHandler handler) {
+    void events(String path, java.util.function.Predicate<Event> each) {
         URI uri = URI.create(connection.baseUri() + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", "text/event-stream");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
         connection.token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
         HttpResponse<java.util.stream.Stream<String>> response;
         try {
-            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         } catch (IOException e) {
-            throw CliException.io("cannot reach edgecert at " + connection.baseUri() + ": " + e, e);
+            throw CliException.io("cannot reach edgecert at " + connection.baseUri() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.io("interrupted while calling " + uri, e);
@@ -113,17 +116,20 @@ final class ApiClient {
             if (response.statusCode() >= 400) {
                 throw CliException.refused(ApiProblem.parse(response.statusCode(), String.join("\n", lines.toList())));
             }
-            String[] event = {null};
-            java.util.Iterator<String> it = lines.iterator();
-            while (it.hasNext()) {
+            String name = "message";
+            StringBuilder data = new StringBuilder();
+            for (var it = lines.iterator(); it.hasNext(); ) {
                 String line = it.next();
-                if (line.startsWith("event:")) {
-                    event[0] = line.substring(6).strip();
-                } else if (line.startsWith("data:") && event[0] != null) {
-                    if (!handler.onEvent(event[0], line.substring(5).strip())) {
+                if (line.isEmpty()) {
+                    if (!data.isEmpty() && !each.test(new Event(name, data.toString()))) {
                         return;
                     }
-                    event[0] = null;
+                    name = "message";
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).strip());
                 }
             }
         } catch (java.io.UncheckedIOException e) {
@@ -195,8 +201,10 @@ final class ApiClient {
     private static String queryString(Map<String, ?> query) {
         StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((k, v) -> {
-            if (v != null) {
-                q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8));
+            for (Object each : v instanceof java.util.Collection<?> c ? c : java.util.Collections.singletonList(v)) {
+                if (each != null) {
+                    q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(String.valueOf(each), StandardCharsets.UTF_8));
+                }
             }
         });
         return q.toString();

@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.edgecert.cli.Table.Column.field;
@@ -32,9 +34,13 @@ final class CertificateCommands {
         @Option(names = "--certificate-chain", paramLabel = "FILE", description = "PEM intermediates (and root).")
         String chain;
 
-        @Option(names = "--certificate-id", paramLabel = "ID",
+        @Option(names = {"--id", "--certificate-id"}, paramLabel = "ID",
                 description = "Reimport: replace this certificate's material, keeping its id, name, tags and users.")
         String certificateId;
+
+        @Option(names = "--if-match", paramLabel = "VERSION",
+                description = "With --id: reimport only while the certificate is at this version (its ETag).")
+        String ifMatch;
 
         @Option(names = "--name", paramLabel = "NAME", description = "A name (default: the domain name).")
         String name;
@@ -44,8 +50,11 @@ final class CertificateCommands {
 
         @Override
         int run(ApiClient api, Output out) {
+            if (certificateId == null && ifMatch != null) {
+                throw CliException.usage("--if-match is for a reimport: give --id too");
+            }
             if (certificateId != null && (name != null || tags.given())) {
-                throw CliException.usage("--name and --tags cannot be given with --certificate-id: "
+                throw CliException.usage("--name and --tags cannot be given with --certificate-id (--id): "
                         + "a reimport keeps the certificate's name and tags");
             }
             ObjectNode body = Json.MAPPER.createObjectNode();
@@ -61,7 +70,7 @@ final class CertificateCommands {
                 body.set("tags", Json.MAPPER.valueToTree(tags.tags));
             }
             JsonNode result = certificateId == null ? api.post(ApiClient.path("certificates"), body)
-                    : api.put(ApiClient.path("certificates", certificateId), body, Optional.empty());
+                    : api.put(ApiClient.path("certificates", certificateId), body, Optional.ofNullable(ifMatch));
             for (JsonNode w : result.path("warnings")) {
                 note("warning: " + w.path("code").asText() + ": " + w.path("message").asText());
             }
@@ -106,7 +115,7 @@ final class CertificateCommands {
 
     @Command(name = "describe-certificate", description = "Show one certificate with its history.")
     static final class DescribeCertificate extends ClientCommand {
-        @Option(names = "--certificate-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--certificate-id"}, required = true, paramLabel = "ID")
         String certificateId;
 
         @Override
@@ -118,12 +127,51 @@ final class CertificateCommands {
 
     @Command(name = "delete-certificate", description = "Delete a certificate no distribution uses.")
     static final class DeleteCertificate extends ClientCommand {
-        @Option(names = "--certificate-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--certificate-id"}, required = true, paramLabel = "ID")
         String certificateId;
 
         @Override
         int run(ApiClient api, Output out) {
             api.delete(ApiClient.path("certificates", certificateId), Optional.empty());
+            return 0;
+        }
+    }
+
+    @Command(name = "add-tags-to-certificate", description = "Add tags to a certificate, or change their values.")
+    static final class AddTags extends ClientCommand {
+        @Option(names = {"--id", "--certificate-id"}, required = true, paramLabel = "ID")
+        String certificateId;
+
+        @Mixin
+        TagsOption tags;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            if (!tags.given()) {
+                throw CliException.usage("give the tags to add: --tags Key=k,Value=v ...");
+            }
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.set("tags", Json.MAPPER.valueToTree(tags.tags));
+            out.print(api.post(ApiClient.path("certificates", certificateId, "tags"), body), TABLE);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove-tags-from-certificate", description = "Remove tags from a certificate, named by key.")
+    static final class RemoveTags extends ClientCommand {
+        @Option(names = {"--id", "--certificate-id"}, required = true, paramLabel = "ID")
+        String certificateId;
+
+        @Option(names = "--tag-keys", required = true, arity = "1..*", paramLabel = "KEY")
+        List<String> keys;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            // One plain key is a path segment; several, or one with '/', go as repeated key= parameters.
+            JsonNode result = keys.size() == 1 && !keys.get(0).contains("/")
+                    ? api.deleteForBody(ApiClient.path("certificates", certificateId, "tags", keys.get(0)), Map.of())
+                    : api.deleteForBody(ApiClient.path("certificates", certificateId, "tags"), Map.of("key", keys));
+            out.print(result, TABLE);
             return 0;
         }
     }

@@ -182,4 +182,24 @@ final class DistributionCommands {
             return 0;
         }
     }
+
+    static final Table VERSION_TABLE = Table.of(field("VERSION", "version"), field("CREATED", "createdAt"),
+            field("ALIASES", "config.aliases"), field("CERTIFICATE", "config.certificateId"), field("COMMENT", "config.comment"));
+
+    @Command(name = "list-distribution-versions", sortOptions = false,
+            description = "List every version of a distribution's config, oldest first.")
+    static final class ListVersions extends ClientCommand {
+        @Option(names = "--id", required = true, paramLabel = "ID")
+        String id;
+
+        @Mixin
+        PagingOptions paging;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            out.print(api.list(ApiClient.path("distributions", id, "versions"), ApiClient.query(), paging.paging()).toJson(),
+                    VERSION_TABLE);
+            return 0;
+        }
+    }
 }

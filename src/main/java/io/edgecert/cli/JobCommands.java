@@ -3,6 +3,7 @@ package io.edgecert.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgecert.certificates.x509.PemFilePairing;
 import io.edgecert.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,7 +106,7 @@ final class JobCommands {
             if (noDistributions && (template != null || origin != null)) {
                 throw CliException.usage("--no-distributions cannot go with --template-distribution or --origin");
             }
-            List<CertificatesDir.Entry> entries = entries();
+            List<PemFilePairing.Pair> entries = entries();
             JsonNode accepted;
             try {
                 accepted = api.post(ApiClient.path("jobs", "import-certificates"), body(entries));
@@ -124,30 +125,30 @@ final class JobCommands {
         }
 
         /** The directory's certificates; anything unpaired or ambiguous refuses the lot before a byte is sent. */
-        private List<CertificatesDir.Entry> entries() {
-            CertificatesDir.Scan scan;
+        private List<PemFilePairing.Pair> entries() {
+            PemFilePairing.Result scan;
             try {
                 scan = CertificatesDir.scan(dir);
             } catch (IOException e) {
                 throw CliException.io("--certificates-dir: cannot list " + dir + ": " + e.getMessage(), e);
             }
             if (!scan.ignored().isEmpty()) {
-                note("ignored (not .crt, .pem, .key or .chain.pem): " + String.join(", ", scan.ignored()));
+                note("ignored (not named .pem, .crt, .cer, .cert, .key, .ca-bundle or .bundle): " + String.join(", ", scan.ignored()));
             }
-            if (!scan.ok()) {
+            if (!scan.problems().isEmpty()) {
                 throw CliException.usage("nothing was sent: " + dir + " has " + scan.problems().size() + " problem(s)"
                         + System.lineSeparator() + "  - " + String.join(System.lineSeparator() + "  - ", scan.problems()));
             }
-            return scan.entries();
+            return scan.pairs();
         }
 
-        private ObjectNode body(List<CertificatesDir.Entry> entries) {
+        private ObjectNode body(List<PemFilePairing.Pair> entries) {
             ObjectNode body = Json.MAPPER.createObjectNode();
             ArrayNode certificates = body.putArray("certificates");
-            for (CertificatesDir.Entry e : entries) {
+            for (PemFilePairing.Pair e : entries) {
                 ObjectNode item = certificates.addObject().put("name", e.name()).put("certificate", e.certificate())
                         .put("privateKey", e.privateKey());
-                e.chain().ifPresent(c -> item.put("certificateChain", c));
+                e.certificateChain().ifPresent(c -> item.put("certificateChain", c));
             }
             if (noDistributions) {
                 body.put("createDistributions", false);
@@ -170,7 +171,7 @@ final class JobCommands {
 
     @Command(name = "describe-job", sortOptions = false, description = "Show a job with its steps and items.")
     static final class DescribeJob extends ClientCommand {
-        @Option(names = "--job-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
         String jobId;
 
         @Option(names = "--item-offset", paramLabel = "N", description = "First item to show (default 0).")
@@ -211,7 +212,7 @@ final class JobCommands {
 
     @Command(name = "wait-job", description = "Wait until a job finishes; exit 0 if it succeeded, 4 if it failed or was cleaned up.")
     static final class WaitJob extends ClientCommand {
-        @Option(names = "--job-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
         String jobId;
 
         @Override
@@ -222,12 +223,53 @@ final class JobCommands {
 
     @Command(name = "cleanup-job", description = "Delete what a finished job created (distributions, then certificates).")
     static final class CleanupJob extends ClientCommand {
-        @Option(names = "--job-id", required = true, paramLabel = "ID")
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
         String jobId;
 
         @Override
         int run(ApiClient api, Output out) {
             out.print(api.post(ApiClient.path("jobs", jobId, "cleanup"), Json.MAPPER.createObjectNode()), TABLE);
+            return 0;
+        }
+    }
+
+    @Command(name = "list-job-items", sortOptions = false, description = "List a job's items, in index order.")
+    static final class ListJobItems extends ClientCommand {
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
+        String jobId;
+
+        @Mixin
+        PagingOptions paging;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            out.print(api.list(ApiClient.path("jobs", jobId, "items"), ApiClient.query(), paging.paging()).toJson(), ITEM_TABLE);
+            return 0;
+        }
+    }
+
+    @Command(name = "watch-job", description = "Print a job's events as they happen (one JSON object a line) until it finishes.")
+    static final class WatchJob extends ClientCommand {
+        @Option(names = {"--id", "--job-id"}, required = true, paramLabel = "ID")
+        String jobId;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            java.util.concurrent.atomic.AtomicReference<ApiClient.Event> error = new java.util.concurrent.atomic.AtomicReference<>();
+            api.events(ApiClient.path("jobs", jobId, "events"), event -> {
+                ObjectNode line = Json.MAPPER.createObjectNode().put("event", event.name());
+                line.set("data", Json.read(event.data(), JsonNode.class));
+                ctx.out().println(Json.write(line));
+                ctx.out().flush();
+                if (event.name().equals("error")) {
+                    error.set(event);
+                }
+                return !event.name().equals("finished") && !event.name().equals("error");
+            });
+            if (error.get() != null) {
+                JsonNode problem = Json.read(error.get().data(), JsonNode.class);
+                throw CliException.refused(ApiProblem.parse(problem.path("status").asInt(500), error.get().data()));
+            }
             return 0;
         }
     }

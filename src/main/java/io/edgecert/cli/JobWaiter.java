@@ -60,9 +60,9 @@ final class JobWaiter {
     /** Shows each change the stream reports until "finished" (or until it ends or cannot be had). */
     private void follow(String jobPath) {
         try {
-            api.events(jobPath + "/events", (event, data) -> {
-                if (event.equals("progress")) {
-                    show(Json.read(data, JsonNode.class));
+            api.events(jobPath + "/events", event -> {
+                if (event.name().equals("progress")) {
+                    show(Json.read(event.data(), JsonNode.class));
                     return true;
                 }
                 return false; // finished (its job is read again, the same way as without a stream), or an error

@@ -78,4 +78,48 @@ final class SubscriptionCommands {
             return 0;
         }
     }
+
+    static final Table DELIVERY_TABLE = Table.of(field("ID", "id"), field("EVENT", "eventType"), field("STATUS", "status"),
+            field("ATTEMPTS", "attempts"), field("LAST STATUS", "lastStatusCode"), field("LAST ERROR", "lastError"),
+            field("CREATED", "createdAt"));
+
+    @Command(name = "get-subscription", description = "Show one subscription.")
+    static final class GetSubscription extends ClientCommand {
+        @Option(names = "--id", required = true, paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            out.print(api.get(ApiClient.path("subscriptions", id), ApiClient.query()), TABLE);
+            return 0;
+        }
+    }
+
+    @Command(name = "test-subscription", description = "Send a test event to a subscriber now; shows the delivery.")
+    static final class TestSubscription extends ClientCommand {
+        @Option(names = "--id", required = true, paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            out.print(api.post(ApiClient.path("subscriptions", id, "test"), Json.MAPPER.createObjectNode()), DELIVERY_TABLE);
+            return 0;
+        }
+    }
+
+    @Command(name = "list-deliveries", sortOptions = false, description = "List deliveries to a subscriber, newest first.")
+    static final class ListDeliveries extends ClientCommand {
+        @Option(names = "--id", required = true, paramLabel = "ID", description = "The subscription.")
+        String id;
+
+        @Mixin
+        PagingOptions paging;
+
+        @Override
+        int run(ApiClient api, Output out) {
+            out.print(api.list(ApiClient.path("subscriptions", id, "deliveries"), ApiClient.query(), paging.paging()).toJson(),
+                    DELIVERY_TABLE);
+            return 0;
+        }
+    }
 }

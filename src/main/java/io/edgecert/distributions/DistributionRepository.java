@@ -1,6 +1,7 @@
 package io.edgecert.distributions;
 
 import io.edgecert.json.Json;
+import io.edgecert.serving.RoutesFingerprint;
 import io.edgecert.store.Sql;
 
 import java.sql.Connection;
@@ -25,13 +26,6 @@ final class DistributionRepository {
     /** One distribution as the edge sees it; disabled ones are listed so the edge can drop them. */
     record Served(String id, int version, String domainName, DistributionConfig config, int certificateVersion,
                   long changeSeq, boolean enabled) {
-    }
-
-    /**
-     * Cheap summary that changes whenever anything an edge serves changes: every change takes a
-     * new, larger change_seq (in commit order, see {@link #stampChange}), so max and sum move.
-     */
-    record Fingerprint(long count, long maxChangeSeq, long sumChangeSeq) {
     }
 
     /** Written by an insert until {@link #stampChange} gives the row its number, in the same transaction. */
@@ -307,12 +301,16 @@ final class DistributionRepository {
 
     // ---- what the edge serves ------------------------------------------------------------------
 
-    Fingerprint fingerprint(Connection c) throws SQLException {
+    /**
+     * Cheap summary that changes whenever anything an edge serves changes: every change takes a
+     * new, larger change_seq (in commit order, see {@link #stampChange}), so max and sum move.
+     */
+    RoutesFingerprint fingerprint(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(max(change_seq), 0), "
                 + "coalesce(sum(change_seq), 0) FROM distributions");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new Fingerprint(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            return new RoutesFingerprint(rs.getLong(1), rs.getLong(2), rs.getLong(3));
         }
     }
 
@@ -357,13 +355,23 @@ final class DistributionRepository {
 
     // ---- edge nodes ------------------------------------------------------------------------------
 
-    void heartbeat(Connection c, String nodeId, String host, long appliedSeq) throws SQLException {
+    /** Returns true when the node's applied change moved (or the node is new), false for a mere heartbeat. */
+    boolean heartbeat(Connection c, String nodeId, String host, long appliedSeq) throws SQLException {
+        // the usual case first: nothing applied since the last beat, one statement
+        try (PreparedStatement ps = c.prepareStatement("UPDATE edge_nodes SET heartbeat_at = CURRENT_TIMESTAMP "
+                + "WHERE node_id = ? AND applied_seq = ?")) {
+            ps.setString(1, nodeId);
+            ps.setLong(2, appliedSeq);
+            if (ps.executeUpdate() == 1) {
+                return false;
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE edge_nodes SET applied_seq = ?, heartbeat_at = CURRENT_TIMESTAMP WHERE node_id = ?")) {
             ps.setLong(1, appliedSeq);
             ps.setString(2, nodeId);
             if (ps.executeUpdate() == 1) {
-                return;
+                return true;
             }
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO edge_nodes (node_id, host, applied_seq, started_at, "
@@ -373,12 +381,14 @@ final class DistributionRepository {
             ps.setLong(3, appliedSeq);
             ps.executeUpdate();
         }
+        return true;
     }
 
-    void forgetNode(Connection c, String nodeId) throws SQLException {
+    /** True when the node was known. */
+    boolean forgetNode(Connection c, String nodeId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM edge_nodes WHERE node_id = ?")) {
             ps.setString(1, nodeId);
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 

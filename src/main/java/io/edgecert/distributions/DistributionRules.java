@@ -3,7 +3,7 @@ package io.edgecert.distributions;
 import io.edgecert.certificates.x509.HostnameMatcher;
 import io.edgecert.certificates.ImportRules;
 import io.edgecert.certificates.Tag;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.Violation;
 

@@ -5,10 +5,12 @@ import io.edgecert.certificates.CertificateFacts;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.certificates.CertificateUsage;
 import io.edgecert.certificates.Tag;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;
+import io.edgecert.serving.RouteSource;
+import io.edgecert.store.ChangeSignals;
 import io.edgecert.store.Database;
 import io.edgecert.store.Ids;
 import io.edgecert.store.StoreException;
@@ -20,6 +22,7 @@ import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,25 +44,24 @@ public final class DistributionService implements CertificateUsage {
     public static final int DEFAULT_PAGE_SIZE = 100;
     public static final int MAX_PAGE_SIZE = 1000;
     /** A node that has not reported for this long no longer holds deployments back. */
-    static final int LIVE_NODE_SECONDS = 10;
+    static final int LIVE_NODE_SECONDS = (int) RouteSource.LIVENESS.toSeconds();
+    /**
+     * awaitDeployed re-reads at least this often: a node whose heartbeat expires (a crash) stops
+     * holding deployments back without any signal.
+     */
+    private static final Duration DEPLOYED_RECHECK = Duration.ofSeconds(1);
 
     private final Database db;
     private final CertificateService certificates;
     private final Clock clock;
     private final String edgeDomain;
     private final DistributionRepository repository = new DistributionRepository();
-    private volatile Runnable onChange = () -> { };
 
     public DistributionService(Database db, CertificateService certificates, Clock clock, String edgeDomain) {
         this.db = db;
         this.certificates = certificates;
         this.clock = clock;
         this.edgeDomain = edgeDomain;
-    }
-
-    /** The local edge sync registers here to reload at once instead of at its next poll. */
-    public void onChange(Runnable wake) {
-        this.onChange = wake;
     }
 
     /**
@@ -175,12 +177,11 @@ public final class DistributionService implements CertificateUsage {
         DistributionRepository.Row current = findRow(id);
         ifMatchVersion.ifPresent(v -> requireVersion(current, v));
         if (!db.inTransaction(c -> {
-            EdgeDeployment.notifyNodes(db, c);
+            db.signals().raise(c, DistributionChannels.CHANGED, id);
             return repository.delete(c, id);
         })) {
             throw ProblemException.notFound("distribution " + id);
         }
-        onChange.run();
         log.info("Deleted distribution {}", id);
     }
 
@@ -227,6 +228,40 @@ public final class DistributionService implements CertificateUsage {
         });
     }
 
+    /**
+     * Waits until {@link #allDeployed} or the timeout (false). Woken by any node's edge reporting a
+     * newly applied change, so a deploy is seen the moment it is reported, not at a poll.
+     * {@code whileWaiting} runs before each check (a job's lease check; it may throw to stop).
+     */
+    public boolean awaitDeployed(Collection<String> ids, Duration timeout, Runnable whileWaiting)
+            throws InterruptedException {
+        return awaitDeployed(ids, timeout, DEPLOYED_RECHECK, whileWaiting);
+    }
+
+    /** As above, re-reading at least every {@code recheck} without a signal. */
+    boolean awaitDeployed(Collection<String> ids, Duration timeout, Duration recheck, Runnable whileWaiting)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (ChangeSignals.Wakeup applied = db.signals().wakeup(DistributionChannels.APPLIED)) {
+            while (true) {
+                whileWaiting.run();
+                if (allDeployed(ids)) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                applied.await(Duration.ofNanos(Math.min(left, recheck.toNanos())));
+            }
+        }
+    }
+
+    /** What this node's edge loads and reports through (edge.EdgeDeployment). */
+    public RouteSource routesForEdge() {
+        return new RoutesForEdge(db, repository);
+    }
+
     /** Which of these aliases are already on a distribution, and on which. */
     public Map<String, String> aliasOwners(Collection<String> aliases) {
         return db.withConnection(c -> repository.aliasOwners(c, aliases));
@@ -261,7 +296,7 @@ public final class DistributionService implements CertificateUsage {
             }
         });
         if (!problems.isEmpty()) {
-            throw new ProblemException(409, ErrorCode.CertificateDoesNotCoverAlias, "the new certificate (names "
+            throw new ProblemException(ErrorCode.CertificateDoesNotCoverAlias, ProblemException.About.STATE, "the new certificate (names "
                     + String.join(", ", names) + ") would not cover alias(es) " + String.join("; ", problems)
                     + "; include them in the certificate or remove them from the distribution(s) first",
                     List.of(new Violation("certificate", ErrorCode.CertificateDoesNotCoverAlias, "aliases left uncovered: "
@@ -272,25 +307,10 @@ public final class DistributionService implements CertificateUsage {
     @Override
     public void materialChanged(Connection c, String certificateId) throws SQLException {
         List<String> users = repository.lockUsersOf(c, certificateId);
-        EdgeDeployment.notifyNodes(db, c);
+        db.signals().raise(c, DistributionChannels.CHANGED, certificateId);
         if (!users.isEmpty()) {
             repository.stampChange(c, users); // last: see stampChange
         }
-    }
-
-    @Override
-    public void materialCommitted(String certificateId) {
-        onChange.run(); // after the commit, as for every distribution write: the edge must see the change
-    }
-
-    // ---- for the edge sync ---------------------------------------------------------------------
-
-    DistributionRepository repository() {
-        return repository;
-    }
-
-    Database database() {
-        return db;
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -391,7 +411,7 @@ public final class DistributionService implements CertificateUsage {
                 if (!work.run(c)) {
                     return false;
                 }
-                EdgeDeployment.notifyNodes(db, c);
+                db.signals().raise(c, DistributionChannels.CHANGED, id);
                 repository.stampChange(c, List.of(id));
                 return true;
             });
@@ -401,7 +421,6 @@ public final class DistributionService implements CertificateUsage {
             }
             return onConflict.get().orElseThrow(() -> aliasTaken(config));
         }
-        onChange.run();
         return result;
     }
 
@@ -412,10 +431,10 @@ public final class DistributionService implements CertificateUsage {
                         + " is already on distribution " + e.getValue() + "; remove it there first"))
                 .toList();
         if (violations.isEmpty()) {
-            return new ProblemException(409, ErrorCode.CnameAlreadyExists,
-                    "an alias was taken by another distribution at the same moment; try again", List.of());
+            return new ProblemException(ErrorCode.CnameAlreadyExists,
+                    "an alias was taken by another distribution at the same moment; try again");
         }
-        return new ProblemException(409, ErrorCode.CnameAlreadyExists, violations.get(0).message()
+        return new ProblemException(ErrorCode.CnameAlreadyExists, violations.get(0).message()
                 + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : ""), violations);
     }
 

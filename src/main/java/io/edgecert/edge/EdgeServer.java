@@ -1,6 +1,9 @@
 package io.edgecert.edge;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.serving.KeyProvider;
+import io.edgecert.serving.SealedMaterial;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -59,7 +63,7 @@ public final class EdgeServer implements AutoCloseable {
     private Channel httpsChannel;
     private Channel httpChannel;
 
-    private EdgeServer(EdgeSettings settings, CertificateSource source, MeterRegistry metrics) throws Exception {
+    private EdgeServer(EdgeSettings settings, Supplier<KeyProvider> source, MeterRegistry metrics) throws Exception {
         this.settings = settings;
         this.tls = new TlsContexts(settings.tlsProvider(), settings.rsaSigner());
         this.certificates = new ServingCertificates(source, tls, settings.sslContextCacheSize());
@@ -95,7 +99,11 @@ public final class EdgeServer implements AutoCloseable {
                 ? "generated, self-signed for *." + settings.edgeDomain() : defaults.chain().get(0).getSubjectX500Principal());
     }
 
-    public static EdgeServer start(EdgeSettings settings, CertificateSource source, MeterRegistry metrics) throws Exception {
+    /**
+     * @param source the key provider, asked for only when routes are applied or a handshake needs a
+     *               key (a node opens its database while the edge starts)
+     */
+    public static EdgeServer start(EdgeSettings settings, Supplier<KeyProvider> source, MeterRegistry metrics) throws Exception {
         EdgeServer server = new EdgeServer(settings, source, metrics);
         try {
             server.bind();

@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.serving.MinimumProtocol;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;

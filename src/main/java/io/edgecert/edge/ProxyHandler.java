@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.serving.EdgeRoute;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.serving.EdgeRoute;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,10 @@
 package io.edgecert.edge;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
-import io.edgecert.certificates.CertificateService.ServingMaterial;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.serving.KeyProvider;
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.serving.ServingMaterial;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCountUtil;
@@ -17,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The certificates the edge serves, at two levels:
@@ -34,7 +38,7 @@ final class ServingCertificates implements AutoCloseable {
     record ContextKey(String certificateId, int version, MinimumProtocol policy) {
     }
 
-    private final CertificateSource source;
+    private final Supplier<KeyProvider> source;
     private final TlsContexts tls;
     private final int maxContexts;
     private volatile Map<String, SealedMaterial> sealed = Map.of();
@@ -44,7 +48,7 @@ final class ServingCertificates implements AutoCloseable {
     private final AtomicLong builds = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
 
-    ServingCertificates(CertificateSource source, TlsContexts tls, int maxContexts) {
+    ServingCertificates(Supplier<KeyProvider> source, TlsContexts tls, int maxContexts) {
         this.source = source;
         this.tls = tls;
         this.maxContexts = maxContexts;
@@ -79,7 +83,7 @@ final class ServingCertificates implements AutoCloseable {
         // and each copy is ~1.7 KB (a third of a loaded certificate's heap).
         Map<String, String> chains = new HashMap<>();
         next.values().forEach(m -> chains.putIfAbsent(m.chainPem(), m.chainPem()));
-        for (SealedMaterial m : source.load(toLoad)) {
+        for (SealedMaterial m : source.get().load(toLoad)) {
             String shared = chains.computeIfAbsent(m.chainPem(), c -> c);
             next.put(m.certificateId(), shared == m.chainPem() ? m : m.withChain(shared));
         }
@@ -143,7 +147,7 @@ final class ServingCertificates implements AutoCloseable {
     }
 
     private SslContext build(ContextKey key, SealedMaterial m) throws Exception {
-        ServingMaterial material = source.unseal(m);
+        ServingMaterial material = source.get().unseal(m);
         SslContext built = tls.server(material.chain(), material.key(), key.policy());
         SslContext raced = contexts.putIfAbsent(key, built);
         if (raced != null) {

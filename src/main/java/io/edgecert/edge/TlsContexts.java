@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.serving.MinimumProtocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;

@@ -62,7 +62,7 @@ final class SubscriptionRules {
                     "name must be at most " + MAX_NAME + " characters, without control characters"));
         }
         if (!violations.isEmpty()) {
-            throw ProblemException.of(400, violations);
+            throw ProblemException.ofRequest(violations);
         }
         return new Checked(protocol.get(), endpoint, eventTypes, name);
     }

@@ -3,17 +3,15 @@ package io.edgecert.jobs;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.certificates.SealedSubmission;
 import io.edgecert.certificates.Tag;
-import io.edgecert.distributions.DistributionChannels;
 import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.Settings;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.events.EventLog;
 import io.edgecert.events.EventType;
 import io.edgecert.jobs.JobLeases.Lease;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
-import io.edgecert.store.ChangeSignals;
 import io.edgecert.store.Database;
 import io.edgecert.store.StoreException;
 import org.slf4j.Logger;
@@ -40,8 +38,6 @@ final class ImportWorkflow {
     private static final Logger log = LoggerFactory.getLogger(ImportWorkflow.class);
     static final int BATCH = 200;
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
-    /** The deploy wait wakes on an edge's applied version; this only bounds a missed signal. */
-    static final Duration DEPLOY_POLL = Duration.ofMillis(100);
     /** Attempts of an item that hit an unexpected error before it fails with InternalError. */
     static final int MAX_ATTEMPTS = 3;
     /** Pause before the first retry pass; doubled for each further one. */
@@ -279,23 +275,15 @@ final class ImportWorkflow {
     private boolean awaitDeployed(String jobId, Lease lease) {
         List<String> ids = db.withConnection(c -> repository.items(c, jobId, 0, Integer.MAX_VALUE, false)).stream()
                 .map(JobRepository.ItemRow::distributionId).flatMap(Optional::stream).toList();
-        long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
         awaitingDeploy.incrementAndGet();
-        try (ChangeSignals.Wakeup applied = db.signals().wakeup(DistributionChannels.APPLIED)) {
-            while (System.nanoTime() < deadline) {
-                lease.check();
-                if (distributions.allDeployed(ids)) {
-                    return true;
-                }
-                applied.await(DEPLOY_POLL);
-            }
+        try {
+            return distributions.awaitDeployed(ids, DEPLOY_TIMEOUT, lease::check);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LeaseLost();
         } finally {
             awaitingDeploy.decrementAndGet();
         }
-        return false;
     }
 
     /** Jobs in {@link #awaitDeployed} now (a gauge). */

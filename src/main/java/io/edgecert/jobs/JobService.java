@@ -85,7 +85,7 @@ public final class JobService {
         Plan plan = plan(jobId, request);
         if (!plan.violations().isEmpty()) {
             // A wrong item count is about the whole request (its code's status); item problems are 400.
-            throw plan.checked().isEmpty() ? ProblemException.of(plan.violations()) : ProblemException.of(400, plan.violations());
+            throw plan.checked().isEmpty() ? ProblemException.of(plan.violations()) : ProblemException.ofRequest(plan.violations());
         }
         certificates.checkQuotaFor(plan.checked().size());
         JobOptions options = plan.options();

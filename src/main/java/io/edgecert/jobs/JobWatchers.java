@@ -1,5 +1,6 @@
 package io.edgecert.jobs;
 
+import io.edgecert.problems.ProblemException;
 import io.edgecert.store.ChangeSignals;
 import io.edgecert.store.Database;
 import org.slf4j.Logger;
@@ -29,6 +30,10 @@ public final class JobWatchers implements AutoCloseable {
     @FunctionalInterface
     public interface Listener {
         boolean onJob(Job summary);
+
+        /** The job can no longer be read (deleted, or the read was refused); the listener is dropped after. */
+        default void onFailure(ProblemException problem) {
+        }
     }
 
     @FunctionalInterface
@@ -109,6 +114,17 @@ public final class JobWatchers implements AutoCloseable {
         try {
             reads.incrementAndGet();
             summary = jobs.summary(jobId);
+        } catch (ProblemException e) {
+            // a refusal does not heal by retrying (the job is gone): every listener hears it once
+            for (Listener l : listeners) {
+                try {
+                    l.onFailure(e);
+                } catch (RuntimeException failed) {
+                    log.debug("A watcher of job {} failed: {}", jobId, failed.toString());
+                }
+                forget(jobId, l);
+            }
+            return;
         } catch (RuntimeException e) {
             log.debug("Job watch of {}: {}", jobId, e.toString());
             return; // the next signal or safety poll tries again

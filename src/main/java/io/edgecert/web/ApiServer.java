@@ -14,22 +14,45 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP side of a node: REST API under /api/v1, health and metrics. Flat and visible: auth is
- * one before-handler, errors one exception mapper, every route one line in {@link #routes}.
+ * The HTTP side of a node: REST API under /api/v1, health, metrics and the OpenAPI document, plus
+ * the console's pages. Flat and visible: auth is one before-handler, errors one exception mapper,
+ * every API route one {@link Endpoint} of a {@link Routes} group, registered by {@link ApiRoutes}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     private final Javalin app;
+    private final List<Route> registered = new CopyOnWriteArrayList<>();
+    private volatile boolean addingPages;
+    private final ApiRoutes api;
+
+    /** A route Javalin holds: "METHOD /path", and whether the console's pages added it. */
+    public record Route(String key, boolean page) {
+    }
+
+    record Health(String status, String database) {
+    }
 
     public ApiServer(AdminToken adminToken, Database db, PrometheusMeterRegistry metrics,
-                     List<Routes> routeGroups) {
+                     List<Routes> routeGroups, Optional<Pages> consolePages) {
+        List<Endpoint> endpoints = new ArrayList<>(nodeEndpoints(db, metrics));
+        routeGroups.forEach(group -> endpoints.addAll(group.endpoints()));
+        this.api = new ApiRoutes(endpoints);
         this.app = Javalin.create(cfg -> {
+            cfg.events(events -> events.handlerAdded(meta -> {
+                if (meta.getHttpMethod().isHttpMethod()) {
+                    registered.add(new Route(meta.getHttpMethod().name() + " " + meta.getPath(), addingPages));
+                }
+            }));
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = CertificateRoutes.MAX_BODY_BYTES;
@@ -41,13 +64,16 @@ public final class ApiServer implements AutoCloseable {
                     .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS));
         });
 
-        app.before("/api/*", ctx -> requireToken(ctx, adminToken));
+        app.before("/api/*", ctx -> {
+            if (!api.isOpen(ctx)) {
+                requireToken(ctx, adminToken);
+            }
+        });
         // Pages (the console) answer errors as HTML; the API, health and metrics as problem+json.
-        PageErrors pages = routeGroups.stream().filter(PageErrors.class::isInstance).map(PageErrors.class::cast)
-                .findFirst().orElse(null);
+        PageErrors pages = consolePages.orElse(null);
         app.exception(ProblemException.class, (e, ctx) -> {
             if (pages != null && pages.isPage(ctx)) {
-                pages.render(ctx, e.status(), e.code(), e.detail());
+                pages.render(ctx, HttpProblem.statusOf(e), e.code(), e.detail());
             } else {
                 ProblemResponses.render(ctx, e);
             }
@@ -81,12 +107,46 @@ public final class ApiServer implements AutoCloseable {
             }
         });
 
-        app.get("/healthz", ctx -> {
-            boolean up = db.isHealthy();
-            ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "database", db.kind().name()));
+        api.register(app);
+        consolePages.ifPresent(p -> {
+            addingPages = true;
+            p.routes(app);
+            addingPages = false;
         });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        routeGroups.forEach(group -> group.routes(app));
+    }
+
+    private List<Endpoint> nodeEndpoints(Database db, PrometheusMeterRegistry metrics) {
+        return List.of(
+                Endpoint.get("/healthz", "Health of this node and its database", ctx -> {
+                    boolean up = db.isHealthy();
+                    ctx.status(up ? 200 : 503).json(new Health(up ? "UP" : "DOWN", db.kind().name()));
+                }).returns(Health.class).withoutToken().describedAs("200 while the database answers, 503 otherwise."),
+                Endpoint.get("/metrics", "Prometheus metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape())).returns(200, Endpoint.Body.text("text/plain")).withoutToken(),
+                Endpoint.get("/api/v1/openapi.json", "This document (OpenAPI 3.1)", ctx -> ctx.json(openApi()))
+                        .returns(200, Endpoint.Body.json(com.fasterxml.jackson.databind.JsonNode.class)).withoutToken());
+    }
+
+    private volatile ObjectNode document;
+
+    /** Written once, on first request: the endpoints do not change while the node runs. */
+    private ObjectNode openApi() {
+        ObjectNode d = document;
+        if (d == null) {
+            d = OpenApiDocument.of(api.endpoints());
+            document = d;
+        }
+        return d;
+    }
+
+    /** The console: HTML pages with their own routes, and errors on them rendered as pages. */
+    public interface Pages extends PageErrors {
+        void routes(Javalin app);
+    }
+
+    /** Every HTTP route Javalin holds, as it recorded them when they were added. */
+    public List<Route> routes() {
+        return List.copyOf(registered);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.edgecert.certificates.Tag;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -43,26 +42,50 @@ public final class CertificateRoutes implements Routes {
     record TagsRequest(List<Tag> tags) {
     }
 
-    record PageResponse<T>(List<T> items, String nextCursor) {
-    }
+    /** What rules A2-A13 refuse in submitted material (import and reimport alike). */
+    private static final ErrorCode[] MATERIAL = {ErrorCode.MissingField, ErrorCode.SizeLimitExceeded, ErrorCode.InvalidPem,
+            ErrorCode.MultipleCertificates, ErrorCode.EncryptedPrivateKey, ErrorCode.KeyMismatch,
+            ErrorCode.UnsupportedKeyAlgorithm, ErrorCode.UnsupportedKeySize, ErrorCode.InvalidCertificate,
+            ErrorCode.CertificateNotYetValid, ErrorCode.CertificateExpired, ErrorCode.InvalidChain};
 
     @Override
-    public void routes(Javalin app) {
-        app.post("/api/v1/certificates", this::importCertificate);
-        app.get("/api/v1/certificates", this::list);
-        app.get("/api/v1/certificates/{id}", ctx -> ctx.json(service.describe(ctx.pathParam("id"))));
-        app.put("/api/v1/certificates/{id}", this::reimport);
-        app.delete("/api/v1/certificates/{id}", ctx -> {
-            service.delete(ctx.pathParam("id"));
-            ctx.status(204);
-        });
-        app.post("/api/v1/certificates/{id}/tags", ctx -> ctx.json(service.addTags(ctx.pathParam("id"),
-                Params.tagMap(RequestBodies.json(ctx, TagsRequest.class, 64 * 1024).tags()))));
-        app.delete("/api/v1/certificates/{id}/tags/{key}", ctx -> ctx.json(service.removeTags(ctx.pathParam("id"),
-                new LinkedHashSet<>(List.of(ctx.pathParam("key"))))));
-        // The key as a query parameter: keys may hold '/', which a path segment cannot carry.
-        app.delete("/api/v1/certificates/{id}/tags", ctx -> ctx.json(service.removeTags(ctx.pathParam("id"),
-                tagKeysToRemove(ctx))));
+    public List<Endpoint> endpoints() {
+        String one = "/api/v1/certificates/{id}";
+        return List.of(
+                Endpoint.post("/api/v1/certificates", "Import a certificate with its private key", this::importCertificate)
+                        .accepts(ImportRequest.class).returns(201, Endpoint.Body.json(Certificate.class))
+                        .errors(MATERIAL).errors(ErrorCode.TooManyTags, ErrorCode.InvalidTag, ErrorCode.LimitExceeded),
+                Endpoint.get("/api/v1/certificates", "List certificates, oldest first (by id)", this::list)
+                        .query("domain", "string", "a name the certificate covers (wildcards match their labels)")
+                        .query("expiringWithinDays", "integer", "expires within this many days (0 to 36500)")
+                        .query("status", "string", "ISSUED, EXPIRED or NOT_YET_VALID")
+                        .query("tag", "string", "key or key=value")
+                        .query("tagKey", "string", "a tag key, verbatim")
+                        .query("tagValue", "string", "with tagKey: the value it must have")
+                        .pagesOf(Certificate.class),
+                Endpoint.get(one, "Describe a certificate (public material only; ETag: its version)",
+                        ctx -> respond(ctx, service.describe(ctx.pathParam("id")))).returns(Certificate.class),
+                Endpoint.put(one, "Reimport: replace the material, same id (If-Match: the version it replaces, optional)",
+                                this::reimport)
+                        .accepts(ReimportRequest.class).returns(Certificate.class).errors(MATERIAL)
+                        .errors(ErrorCode.ReimportKeyTypeChanged, ErrorCode.ReimportUsageRemoved, ErrorCode.TaggingOnReimport,
+                                ErrorCode.PreconditionFailed)
+                        // a distribution's aliases are state, not this request: a conflict
+                        .errors(409, ErrorCode.CertificateDoesNotCoverAlias),
+                Endpoint.delete(one, "Delete a certificate no distribution uses", ctx -> {
+                    service.delete(ctx.pathParam("id"));
+                    ctx.status(204);
+                }).errors(ErrorCode.ResourceInUse),
+                Endpoint.post(one + "/tags", "Add or change tags", ctx -> respond(ctx, service.addTags(ctx.pathParam("id"),
+                                Params.tagMap(RequestBodies.json(ctx, TagsRequest.class, 64 * 1024).tags()))))
+                        .accepts(TagsRequest.class).returns(Certificate.class).errors(ErrorCode.TooManyTags, ErrorCode.InvalidTag),
+                Endpoint.delete(one + "/tags/{key}", "Remove one tag", ctx -> respond(ctx, service.removeTags(ctx.pathParam("id"),
+                        new LinkedHashSet<>(List.of(ctx.pathParam("key")))))).returns(200, Endpoint.Body.json(Certificate.class)),
+                // The key as a query parameter: keys may hold '/', which a path segment cannot carry.
+                Endpoint.delete(one + "/tags", "Remove tags named by key= (repeatable)", ctx -> respond(ctx, service.removeTags(
+                                ctx.pathParam("id"), tagKeysToRemove(ctx))))
+                        .query("key", "string", "a tag key to remove; repeat to remove several")
+                        .returns(200, Endpoint.Body.json(Certificate.class)).errors(ErrorCode.InvalidRequest));
     }
 
     private static LinkedHashSet<String> tagKeysToRemove(Context ctx) {
@@ -107,7 +130,8 @@ public final class CertificateRoutes implements Routes {
         Certificate created = counted("import", () -> service.importCertificate(new CertificateService.NewCertificate(
                 Optional.ofNullable(r.name()), submission(r.certificate(), r.privateKey(), r.certificateChain()),
                 Params.tagMap(r.tags()))));
-        ctx.status(201).header("Location", "/api/v1/certificates/" + created.id()).json(created);
+        ctx.status(201).header("Location", "/api/v1/certificates/" + created.id());
+        respond(ctx, created);
     }
 
     private void reimport(Context ctx) {
@@ -116,11 +140,13 @@ public final class CertificateRoutes implements Routes {
             throw ProblemException.of(new Violation("tags", ErrorCode.TaggingOnReimport,
                     "tags cannot be given with a reimport; change them with POST /api/v1/certificates/{id}/tags"));
         }
-        ctx.json(counted("reimport", () -> service.reimport(ctx.pathParam("id"),
-                submission(r.certificate(), r.privateKey(), r.certificateChain()))));
+        Optional<Integer> ifMatch = ETags.ifMatch(ctx, "certificate");
+        respond(ctx, counted("reimport", () -> service.reimport(ctx.pathParam("id"),
+                submission(r.certificate(), r.privateKey(), r.certificateChain()), ifMatch)));
     }
 
     private void list(Context ctx) {
+        Paging.Request paging = Paging.of(ctx);
         TagFilter tag = tagFilter(ctx);
         var page = service.list(new CertificateService.ListQuery(
                 Optional.ofNullable(ctx.queryParam("domain")).filter(s -> !s.isBlank()),
@@ -128,9 +154,15 @@ public final class CertificateRoutes implements Routes {
                 Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isBlank()).map(CertificateRoutes::status),
                 tag.key(),
                 tag.value(),
-                Optional.ofNullable(ctx.queryParam("cursor")).filter(s -> !s.isBlank()),
-                Params.intParam(ctx, "limit")));
-        ctx.json(new PageResponse<>(page.items(), page.nextCursor().orElse(null)));
+                paging.cursor(),
+                Optional.of(paging.limit())));
+        ctx.json(Paging.page(page.items(), page.nextCursor()));
+    }
+
+    /** A certificate's ETag is its version: reimport's If-Match compares with it. */
+    private static void respond(Context ctx, Certificate c) {
+        ETags.set(ctx, c.version());
+        ctx.json(c);
     }
 
     private <T> T counted(String operation, java.util.function.Supplier<T> call) {

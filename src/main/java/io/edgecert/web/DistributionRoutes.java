@@ -11,7 +11,6 @@ import io.edgecert.distributions.DistributionVersion;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -39,23 +38,36 @@ public final class DistributionRoutes implements Routes {
     record CopyFromRequest(String distributionId, Integer version) {
     }
 
-    record PageResponse<T>(List<T> items, String nextCursor) {
-    }
+    /** What rules C1-C6 refuse in a distribution's settings. */
+    private static final ErrorCode[] SETTINGS = {ErrorCode.MissingField, ErrorCode.CertificateDoesNotCoverAlias,
+            ErrorCode.InvalidAlias, ErrorCode.CnameAlreadyExists, ErrorCode.TooManyAliases,
+            ErrorCode.InvalidMinimumProtocolVersion, ErrorCode.TooManyTags, ErrorCode.InvalidTag};
 
     @Override
-    public void routes(Javalin app) {
-        app.post("/api/v1/distributions", this::create);
-        app.get("/api/v1/distributions", this::list);
-        app.get("/api/v1/distributions/{id}", ctx -> respond(ctx, service.get(ctx.pathParam("id"))));
-        app.put("/api/v1/distributions/{id}", this::update);
-        app.delete("/api/v1/distributions/{id}", ctx -> {
-            service.delete(ctx.pathParam("id"), ifMatch(ctx, false));
-            ctx.status(204);
-        });
-        app.get("/api/v1/distributions/{id}/versions", ctx -> {
-            List<DistributionVersion> versions = service.versions(ctx.pathParam("id"));
-            ctx.json(new PageResponse<>(versions, null));
-        });
+    public List<Endpoint> endpoints() {
+        String one = "/api/v1/distributions/{id}";
+        return List.of(
+                Endpoint.post("/api/v1/distributions", "Create a distribution (or copy one with copyFrom)", this::create)
+                        .accepts(DistributionRequest.class).returns(201, Endpoint.Body.json(Distribution.class))
+                        .errors(SETTINGS).errors(ErrorCode.LimitExceeded),
+                Endpoint.get("/api/v1/distributions", "List distributions, oldest first (by id)", this::list)
+                        .query("certificateId", "string", "only distributions serving this certificate")
+                        .query("alias", "string", "only the distribution with this alias")
+                        .pagesOf(Distribution.class),
+                Endpoint.get(one, "Describe a distribution (ETag: its version)", ctx -> respond(ctx, service.get(ctx.pathParam("id"))))
+                        .returns(Distribution.class),
+                Endpoint.put(one, "Change a distribution (If-Match: the version it changes)", this::update)
+                        .accepts(DistributionRequest.class).returns(Distribution.class).errors(SETTINGS)
+                        .errors(ErrorCode.PreconditionFailed).errors(428, ErrorCode.PreconditionFailed),
+                Endpoint.delete(one, "Delete a distribution (If-Match optional)", ctx -> {
+                    service.delete(ctx.pathParam("id"), ETags.ifMatch(ctx, "distribution"));
+                    ctx.status(204);
+                }).errors(ErrorCode.InvalidRequest, ErrorCode.PreconditionFailed),
+                Endpoint.get(one + "/versions", "Every version of a distribution's config, oldest first", ctx -> {
+                    Paging.Request p = Paging.of(ctx);
+                    List<DistributionVersion> all = service.versions(ctx.pathParam("id"));
+                    ctx.json(Paging.slice(all, p, v -> String.valueOf(v.version())));
+                }).pagesOf(DistributionVersion.class));
     }
 
     private void create(Context ctx) {
@@ -68,7 +80,7 @@ public final class DistributionRoutes implements Routes {
     }
 
     private void update(Context ctx) {
-        int version = ifMatch(ctx, true).orElseThrow();
+        int version = ETags.requireIfMatch(ctx, "distribution"); // rule C8
         DistributionRequest r = RequestBodies.json(ctx, DistributionRequest.class, MAX_BODY_BYTES);
         if (r.copyFrom() != null) {
             throw ProblemException.of(new Violation("copyFrom", ErrorCode.InvalidRequest,
@@ -78,13 +90,15 @@ public final class DistributionRoutes implements Routes {
     }
 
     private void list(Context ctx) {
-        var page = service.list(Params.string(ctx, "cursor"), Params.intParam(ctx, "limit"),
+        Paging.Request p = Paging.of(ctx);
+        var page = service.list(p.cursor(), Optional.of(p.limit()),
                 Params.string(ctx, "certificateId"), Params.string(ctx, "alias"));
-        ctx.json(new PageResponse<>(page.items(), page.nextCursor().orElse(null)));
+        ctx.json(Paging.page(page.items(), page.nextCursor()));
     }
 
     private static void respond(Context ctx, Distribution d) {
-        ctx.header("ETag", "\"" + d.version() + "\"").json(d);
+        ETags.set(ctx, d.version());
+        ctx.json(d);
     }
 
     private static Settings settings(DistributionRequest r) {
@@ -95,24 +109,6 @@ public final class DistributionRoutes implements Routes {
         return new Settings(Optional.ofNullable(r.aliases()), Optional.ofNullable(r.origins()),
                 Optional.ofNullable(r.defaultOriginId()), certificateId, Optional.ofNullable(r.minimumProtocolVersion()),
                 Optional.ofNullable(r.enabled()), Optional.ofNullable(r.comment()), Optional.ofNullable(r.tags()));
-    }
-
-    /** Rule C8: "If-Match: 3" or the ETag form "\"3\"". */
-    private static Optional<Integer> ifMatch(Context ctx, boolean required) {
-        String h = ctx.header("If-Match");
-        if (h == null || h.isBlank()) {
-            if (required) {
-                throw new ProblemException(428, ErrorCode.PreconditionFailed,
-                        "an update needs If-Match with the version it changes (the ETag of GET)", List.of());
-            }
-            return Optional.empty();
-        }
-        String v = h.strip().replace("W/", "").replace("\"", "");
-        try {
-            return Optional.of(Integer.parseInt(v));
-        } catch (NumberFormatException e) {
-            return invalid("If-Match", "If-Match must be the distribution's version number, e.g. If-Match: 3");
-        }
     }
 
     private static <T> T invalid(String field, String message) {

@@ -10,7 +10,6 @@ import io.edgecert.jobs.JobStatus;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
@@ -49,27 +48,73 @@ public final class JobRoutes implements Routes, AutoCloseable {
                          String origin, List<Tag> tags, Boolean rollbackOnFailure) {
     }
 
-    record PageResponse<T>(List<T> items, String nextCursor) {
+    @Override
+    public List<Endpoint> endpoints() {
+        String one = "/api/v1/jobs/{id}";
+        return List.of(
+                Endpoint.post("/api/v1/jobs/import-certificates", "Import certificates (and create distributions) as a job",
+                                this::submit)
+                        .accepts(ImportJobBody.class).returns(202, Endpoint.Body.json(Accepted.class))
+                        // every problem of an item is about the request: 400 whatever its code
+                        .errors(400, ErrorCode.MissingField, ErrorCode.SizeLimitExceeded, ErrorCode.InvalidPem,
+                                ErrorCode.MultipleCertificates, ErrorCode.EncryptedPrivateKey, ErrorCode.KeyMismatch,
+                                ErrorCode.UnsupportedKeyAlgorithm, ErrorCode.UnsupportedKeySize, ErrorCode.InvalidCertificate,
+                                ErrorCode.CertificateNotYetValid, ErrorCode.CertificateExpired, ErrorCode.InvalidChain,
+                                ErrorCode.TooManyTags, ErrorCode.InvalidTag, ErrorCode.InvalidAlias, ErrorCode.TooManyAliases,
+                                ErrorCode.CertificateDoesNotCoverAlias, ErrorCode.CnameAlreadyExists, ErrorCode.NotFound)
+                        .errors(ErrorCode.LimitExceeded),
+                Endpoint.get("/api/v1/jobs", "List jobs, newest first", this::list)
+                        .query("status", "string", "PENDING, RUNNING, SUCCEEDED, FAILED or CLEANED_UP")
+                        .query("createdAfter", "string", "ISO-8601 instant")
+                        .query("createdBefore", "string", "ISO-8601 instant")
+                        .pagesOf(Job.class),
+                Endpoint.get(one, "Describe a job with its first items", ctx -> ctx.json(jobs.get(ctx.pathParam("id"),
+                                Params.intParam(ctx, "itemOffset").orElse(0),
+                                Params.intParam(ctx, "itemLimit").orElse(JobService.DEFAULT_ITEM_PAGE))))
+                        .query("itemOffset", "integer", "first item's index (default 0)")
+                        .query("itemLimit", "integer", "items to include, 0 to " + JobService.MAX_ITEM_PAGE
+                                + " (default " + JobService.DEFAULT_ITEM_PAGE + "); page them with /items instead")
+                        .returns(Job.class),
+                Endpoint.get(one + "/items", "A job's items, in index order", this::items).pagesOf(Job.Item.class),
+                Endpoint.post(one + "/cleanup", "Delete what the job created", ctx -> ctx.json(jobs.cleanup(ctx.pathParam("id"))))
+                        .returns(Job.class).errors(ErrorCode.ResourceInUse),
+                Endpoint.get(one + "/events", "Server-sent events as the job moves", this::events)
+                        .describedAs("Events: progress (the job's counters, as JSON), finished (the job), and error "
+                                + "(an application/problem+json body, then the stream ends). Needs Accept: text/event-stream.")
+                        .returns(200, Endpoint.Body.text("text/event-stream")).errors(406, ErrorCode.InvalidRequest));
     }
 
-    @Override
-    public void routes(Javalin app) {
-        app.post("/api/v1/jobs/import-certificates", this::submit);
-        app.get("/api/v1/jobs", this::list);
-        app.get("/api/v1/jobs/{id}", ctx -> ctx.json(jobs.get(ctx.pathParam("id"),
-                Params.intParam(ctx, "itemOffset").orElse(0),
-                Params.intParam(ctx, "itemLimit").orElse(JobService.DEFAULT_ITEM_PAGE))));
-        app.post("/api/v1/jobs/{id}/cleanup", ctx -> ctx.json(jobs.cleanup(ctx.pathParam("id"))));
-        SseHandler events = new SseHandler(0, this::watch);
-        app.get("/api/v1/jobs/{id}/events", ctx -> {
-            // Javalin streams only for this exact Accept value (what EventSource sends); say so
-            // instead of answering an empty 200.
-            if (!"text/event-stream".equals(ctx.header("Accept"))) {
-                throw new ProblemException(406, ErrorCode.InvalidRequest,
-                        "this is a server-sent event stream: send the header Accept: text/event-stream", List.of());
+    private final SseHandler events = new SseHandler(0, this::watch);
+
+    private void events(Context ctx) throws Exception {
+        // Javalin streams only for this exact Accept value (what EventSource sends); say so
+        // instead of answering an empty 200.
+        if (!"text/event-stream".equals(ctx.header("Accept"))) {
+            throw HttpProblem.withStatus(406, ErrorCode.InvalidRequest,
+                    "this is a server-sent event stream: send the header Accept: text/event-stream");
+        }
+        events.handle(ctx);
+    }
+
+    /** The items after the cursor (an index), in index order. */
+    private void items(Context ctx) {
+        Paging.Request p = Paging.of(ctx);
+        int from = p.cursor().map(JobRoutes::index).orElse(0);
+        Job job = jobs.get(ctx.pathParam("id"), from, p.limit());
+        int next = from + job.items().size();
+        ctx.json(Paging.page(job.items(), next < job.itemCount() ? Optional.of(String.valueOf(next)) : Optional.empty()));
+    }
+
+    private static int index(String position) {
+        try {
+            int i = Integer.parseInt(position);
+            if (i >= 0) {
+                return i;
             }
-            events.handle(ctx);
-        });
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw Paging.badCursor();
     }
 
     private void submit(Context ctx) {
@@ -90,9 +135,10 @@ public final class JobRoutes implements Routes, AutoCloseable {
     }
 
     private void list(Context ctx) {
-        var page = jobs.list(Params.string(ctx, "cursor"), Params.intParam(ctx, "limit"),
+        Paging.Request p = Paging.of(ctx);
+        var page = jobs.list(p.cursor(), Optional.of(p.limit()),
                 Params.string(ctx, "status").map(JobRoutes::status), time(ctx, "createdAfter"), time(ctx, "createdBefore"));
-        ctx.json(new PageResponse<>(page.items(), page.nextCursor().orElse(null)));
+        ctx.json(Paging.page(page.items(), page.nextCursor()));
     }
 
     /**
@@ -104,15 +150,12 @@ public final class JobRoutes implements Routes, AutoCloseable {
         try {
             jobs.summary(id);
         } catch (ProblemException e) {
-            client.sendEvent("error", Json.write(new ProblemBody(e.code().name(), e.detail())));
+            client.sendEvent("error", ProblemResponses.json(e));
             client.close();
             return;
         }
         JobWatch.stream(client, jobs.watchers(), id, Json::write,
                 job -> Json.write(jobs.get(id, 0, JobService.DEFAULT_ITEM_PAGE)));
-    }
-
-    record ProblemBody(String code, String detail) {
     }
 
     private static JobStatus status(String s) {

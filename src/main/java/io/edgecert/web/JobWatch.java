@@ -2,6 +2,7 @@ package io.edgecert.web;
 
 import io.edgecert.jobs.Job;
 import io.edgecert.jobs.JobWatchers;
+import io.edgecert.problems.ProblemException;
 import io.javalin.http.sse.SseClient;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,20 +26,30 @@ public final class JobWatch {
                               Function<Job, String> finishedBody) {
         client.keepAlive();
         AtomicReference<String> last = new AtomicReference<>("");
-        JobWatchers.Registration registration = watchers.watch(jobId, job -> {
-            if (client.terminated()) {
-                return false;
+        JobWatchers.Registration registration = watchers.watch(jobId, new JobWatchers.Listener() {
+            @Override
+            public boolean onJob(Job job) {
+                if (client.terminated()) {
+                    return false;
+                }
+                if (job.status().finished()) {
+                    client.sendEvent("finished", finishedBody.apply(job));
+                    client.close();
+                    return false;
+                }
+                String body = progressBody.apply(job);
+                if (!body.equals(last.getAndSet(body))) {
+                    client.sendEvent("progress", body);
+                }
+                return true;
             }
-            if (job.status().finished()) {
-                client.sendEvent("finished", finishedBody.apply(job));
+
+            @Override
+            public void onFailure(ProblemException problem) {
+                // errors on the stream are problems too, as the API's responses are
+                client.sendEvent("error", ProblemResponses.json(problem));
                 client.close();
-                return false;
             }
-            String body = progressBody.apply(job);
-            if (!body.equals(last.getAndSet(body))) {
-                client.sendEvent("progress", body);
-            }
-            return true;
         });
         client.onClose(registration::close);
     }

@@ -18,17 +18,24 @@ final class ProblemResponses {
     }
 
     static void render(Context ctx, ProblemException e) {
-        render(ctx, e.status(), e.code(), e.detail(), e.errors());
+        render(ctx, HttpProblem.statusOf(e), e.code(), e.detail(), e.errors());
     }
 
     static void render(Context ctx, int status, ErrorCode code, String detail, List<Violation> errors) {
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"edgecert\"");
         }
-        ctx.status(status)
-                .contentType(CONTENT_TYPE)
-                .result(io.edgecert.json.Json.write(new Problem("urn:edgecert:problem:" + code.name(), title(code),
-                        status, detail, code.name(), errors)));
+        ctx.status(status).contentType(CONTENT_TYPE).result(json(status, code, detail, errors));
+    }
+
+    /** The problem as JSON text: the body of a response, or of an SSE "error" event. */
+    static String json(ProblemException e) {
+        return json(HttpProblem.statusOf(e), e.code(), e.detail(), e.errors());
+    }
+
+    static String json(int status, ErrorCode code, String detail, List<Violation> errors) {
+        return io.edgecert.json.Json.write(new Problem("urn:edgecert:problem:" + code.name(), title(code),
+                status, detail, code.name(), errors));
     }
 
     /** "KeyMismatch" -> "Key mismatch". */

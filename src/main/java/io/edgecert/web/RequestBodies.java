@@ -69,8 +69,8 @@ final class RequestBodies {
     }
 
     private static ProblemException tooLarge(long maxBytes) {
-        return new ProblemException(413, ErrorCode.SizeLimitExceeded,
-                "the request body is larger than " + maxBytes + " bytes", List.of());
+        return HttpProblem.withStatus(413, ErrorCode.SizeLimitExceeded,
+                "the request body is larger than " + maxBytes + " bytes");
     }
 
     private static String path(MismatchedInputException e) {

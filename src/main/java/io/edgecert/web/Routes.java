@@ -1,8 +1,11 @@
 package io.edgecert.web;
 
-import io.javalin.Javalin;
+import java.util.List;
 
-/** One group of API routes (one capability), added to the server in one visible place. */
+/**
+ * One group of API calls (one capability). Its endpoints are registered by {@link ApiRoutes} and
+ * described by {@link OpenApiDocument}, from the same list.
+ */
 public interface Routes {
-    void routes(Javalin app);
+    List<Endpoint> endpoints();
 }

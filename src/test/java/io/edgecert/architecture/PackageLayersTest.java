@@ -36,7 +36,10 @@ class PackageLayersTest {
                 .layer("distributions").definedBy("io.edgecert.distributions..")
                 .layer("events").definedBy("io.edgecert.events..")
                 .layer("edge").definedBy("io.edgecert.edge..")
-                .layer("certificates").definedBy("io.edgecert.certificates..")
+                .layer("certificates").definedBy("io.edgecert.certificates")
+                // PEM and X.509 alone (no store, no service): the CLI pairs files with it as the console does
+                .layer("x509").definedBy("io.edgecert.certificates.x509..")
+                .layer("serving").definedBy("io.edgecert.serving..")
                 .layer("foundation").definedBy("io.edgecert.store..", "io.edgecert.problems..",
                         "io.edgecert.crypto..", "io.edgecert.config..", "io.edgecert.json..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
@@ -45,10 +48,17 @@ class PackageLayersTest {
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("web", "node")
                 .whereLayer("distributions").mayOnlyBeAccessedByLayers("jobs", "web", "node")
                 .whereLayer("events").mayOnlyBeAccessedByLayers("jobs", "web", "node")
-                .whereLayer("edge").mayOnlyBeAccessedByLayers("distributions", "jobs", "web", "node")
+                // the edge and distributions meet only in serving's model: the node wires them
+                .whereLayer("edge").mayOnlyBeAccessedByLayers("node")
                 .whereLayer("certificates").mayOnlyBeAccessedByLayers("edge", "distributions", "jobs", "web", "node")
-                .whereLayer("foundation").mayOnlyBeAccessedByLayers("certificates", "edge", "events", "distributions",
-                        "jobs", "web", "node", "cli");
+                .whereLayer("x509").mayOnlyBeAccessedByLayers("certificates", "edge", "distributions", "jobs", "web",
+                        "node", "cli")
+                .whereLayer("serving").mayOnlyBeAccessedByLayers("certificates", "edge", "distributions", "jobs", "web",
+                        "node")
+                .whereLayer("foundation").mayOnlyBeAccessedByLayers("x509", "serving", "certificates", "edge", "events",
+                        "distributions", "jobs", "web", "node", "cli")
+                // a new package (or a sub-package of certificates) takes its place in a layer, deliberately
+                .ensureAllClassesAreContainedInArchitecture();
     }
 
     @Test

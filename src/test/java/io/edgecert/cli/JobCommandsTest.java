@@ -132,7 +132,7 @@ class JobCommandsTest {
         Cli.Result r = cli.run("start-import-job", "--certificates-dir", dir.toString(), "--origin", "https://o.example/");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("nothing was sent", "orphan: unpaired, orphan.key but no certificate orphan.crt or orphan.pem");
+        assertThat(r.err()).contains("nothing was sent", "orphan: orphan.key — no certificate file found for it (expected e.g. orphan.crt)");
         assertThat(node.api().get("/api/v1/jobs?limit=1000").json().get("items")).hasSize(jobsBefore);
         // not even a connection: the same refusal with no server at all
         assertThat(cli.with("EDGECERT_URL", "http://127.0.0.1:1").run("start-import-job", "--certificates-dir",

@@ -1,6 +1,8 @@
 package io.edgecert.crypto;
 
-import io.edgecert.certificates.CertificateService;
+import io.edgecert.certificates.ServingKeys;
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.serving.ServingMaterial;
 import io.edgecert.testing.TestNode;
 import io.edgecert.testing.TestPki;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,10 +48,10 @@ class KeyEncryptionAtRestTest {
             }
             assertThat(new String(dump, StandardCharsets.UTF_8)).doesNotContain("PRIVATE KEY");
 
-            CertificateService certificates = node.node().certificates();
-            assertThat(certificates.servingMaterial(rsaId).orElseThrow().key().getEncoded())
+            ServingKeys keys = node.node().servingKeys();
+            assertThat(unsealed(keys, rsaId).key().getEncoded())
                     .isEqualTo(h.leaf().privateKey().getEncoded());
-            assertThat(certificates.servingMaterial(ecId).orElseThrow().key().getEncoded())
+            assertThat(unsealed(keys, ecId).key().getEncoded())
                     .isEqualTo(ec.privateKey().getEncoded());
         }
     }
@@ -87,17 +89,24 @@ class KeyEncryptionAtRestTest {
                 ps.setString(2, bId);
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
-            assertThatThrownBy(() -> node.node().certificates().servingMaterial(bId))
+            assertThatThrownBy(() -> unsealed(node.node().servingKeys(), bId))
                     .isInstanceOf(KeyCipher.KeyDecryptionException.class);
             dataDir = node.dataDir();
         }
         Map<String, String> otherKey = Map.of("EDGECERT_MASTER_KEY", MasterKey.generateBase64(),
                 "EDGECERT_DATA_DIR", dataDir.toString());
         try (TestNode node = TestNode.start(store, otherKey)) {
-            assertThatThrownBy(() -> node.node().certificates().servingMaterial(aId))
+            assertThatThrownBy(() -> unsealed(node.node().servingKeys(), aId))
                     .isInstanceOf(KeyCipher.KeyDecryptionException.class)
                     .hasMessageNotContaining(key1);
         }
+    }
+
+    /** What the edge's key provider hands the edge for a certificate: the key decrypted. */
+    static ServingMaterial unsealed(ServingKeys keys, String certificateId) {
+        List<SealedMaterial> sealed = keys.load(List.of(certificateId));
+        assertThat(sealed).as("sealed material of " + certificateId).hasSize(1);
+        return keys.unseal(sealed.get(0));
     }
 
     private static String importIt(TestNode node, String cert, String key, String chain) {

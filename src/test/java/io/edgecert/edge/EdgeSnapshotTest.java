@@ -1,6 +1,5 @@
 package io.edgecert.edge;
 
-import io.edgecert.distributions.EdgeSnapshot;
 import io.edgecert.testing.EdgeProbe;
 import io.edgecert.testing.TestApi;
 import io.edgecert.testing.TestNode;

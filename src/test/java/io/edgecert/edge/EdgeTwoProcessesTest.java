@@ -12,21 +12,25 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two real edgecert processes on one PostgreSQL database: what one is told, the other serves
  * within a second, and a distribution is Deployed only once both have loaded it.
  */
 class EdgeTwoProcessesTest {
-    /** Nodes poll each other's changes every ~100 ms; a shared CI machine can stall far longer than that. */
-    private static final long SERVE_CEILING_MILLIS = 15_000;
+    /** Nodes signal each other's changes at once; a shared CI machine can stall far longer than that. */
+    private static final Duration SERVE_CEILING = Duration.ofSeconds(15);
+    private static final Duration POLL = Duration.ofMillis(20);
 
     @Test
     void aDistributionMadeOnNodeAIsServedByNodeBAndDeployedOnlyOnceBothLoadedIt() throws Exception {
@@ -49,31 +53,27 @@ class EdgeTwoProcessesTest {
             // Created through A, served by B (another process) within a second.
             long t0 = System.nanoTime();
             String first = create(api, certificateId, "two.example");
-            while (!servedBy(httpsB, "two.example").equals(fp)) {
-                // a ceiling against hanging, not the speed target: bench/edge measures that on a quiet machine
-                assertThat(millisSince(t0)).as("node B serves it").isLessThan(SERVE_CEILING_MILLIS);
-                Thread.sleep(20);
-            }
+            // a ceiling against hanging, not the speed target: bench/edge measures that on a quiet machine
+            await("node B serves it").atMost(SERVE_CEILING).pollInterval(POLL)
+                    .until(() -> servedBy(httpsB, "two.example").equals(fp));
             System.out.println("node B served a distribution made on node A after " + millisSince(t0) + " ms");
-            awaitDeployed(api, first, SERVE_CEILING_MILLIS);
+            awaitDeployed(api, first);
 
             // B frozen (still counted live: its last heartbeat is fresh): A serves the new
             // distribution at once, but it is not Deployed until B has loaded it too.
             b.pause();
             try {
                 String second = create(api, certificateId, "frozen.example");
-                long frozenAt = System.nanoTime();
-                while (!servedBy(httpsA, "frozen.example").equals(fp)) {
-                    assertThat(millisSince(frozenAt)).as("node A serves it").isLessThan(SERVE_CEILING_MILLIS);
-                    Thread.sleep(20);
-                }
-                while (millisSince(frozenAt) < 1_500) {
-                    assertThat(status(api, second)).as("Deployed while node B has not loaded it").isEqualTo("InProgress");
-                    Thread.sleep(50);
-                }
+                await("node A serves it").atMost(SERVE_CEILING).pollInterval(POLL)
+                        .until(() -> servedBy(httpsA, "frozen.example").equals(fp));
+                // A has reported it (the event a status waits for): only frozen B holds it back now
+                await("node A reports it").atMost(SERVE_CEILING).pollInterval(POLL)
+                        .until(() -> appliedBy(db, a.nodeId()) >= changeOf(db, second));
+                assertThat(appliedBy(db, b.nodeId())).as("frozen B").isLessThan(changeOf(db, second));
+                assertThat(status(api, second)).as("Deployed while node B has not loaded it").isEqualTo("InProgress");
                 b.resume();
                 long resumedAt = System.nanoTime();
-                awaitDeployed(api, second, SERVE_CEILING_MILLIS);
+                awaitDeployed(api, second);
                 // Deployed: B serves it now, no waiting
                 assertThat(servedBy(httpsB, "frozen.example")).isEqualTo(fp);
                 System.out.println("Deployed " + millisSince(resumedAt) + " ms after node B resumed");
@@ -102,31 +102,38 @@ class EdgeTwoProcessesTest {
         return api.get("/api/v1/distributions/" + id).json().get("status").asText();
     }
 
-    private static void awaitDeployed(TestApi api, String id, long withinMillis) throws InterruptedException {
-        long t0 = System.nanoTime();
-        while (!status(api, id).equals("Deployed")) {
-            assertThat(millisSince(t0)).as("Deployed within " + withinMillis + " ms").isLessThan(withinMillis);
-            Thread.sleep(20);
-        }
+    private static void awaitDeployed(TestApi api, String id) {
+        await("Deployed").atMost(SERVE_CEILING).pollInterval(POLL).until(() -> status(api, id).equals("Deployed"));
     }
 
     private static String servedBy(int port, String sni) throws IOException {
         return EdgeProbe.handshake(port, sni).fingerprint();
     }
 
-    /** Both processes heartbeat into edge_nodes: else "every live node" could mean only A. */
-    private static void awaitLiveEdgeNodes(TestPostgres.Db db, int n) throws Exception {
-        long t0 = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(db.url(), "postgres", ""); Statement s = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM edge_nodes")) {
-                    rs.next();
-                    if (rs.getInt(1) == n) {
-                        return;
-                    }
-                }
-                assertThat(millisSince(t0)).as(n + " edge nodes registered").isLessThan(10_000);
-                Thread.sleep(50);
+    /** Both processes report into edge_nodes: else "every live node" could mean only A. Read, never written here. */
+    private static void awaitLiveEdgeNodes(TestPostgres.Db db, int n) {
+        await(n + " edge nodes registered").atMost(Duration.ofSeconds(10)).pollInterval(POLL)
+                .until(() -> query(db, "SELECT count(*) FROM edge_nodes", null) == n);
+    }
+
+    /** The newest change the node has reported as served. */
+    private static long appliedBy(TestPostgres.Db db, String nodeId) throws SQLException {
+        return query(db, "SELECT applied_seq FROM edge_nodes WHERE node_id = ?", nodeId);
+    }
+
+    /** The change number of the distribution's current version. */
+    private static long changeOf(TestPostgres.Db db, String distributionId) throws SQLException {
+        return query(db, "SELECT change_seq FROM distributions WHERE id = ?", distributionId);
+    }
+
+    private static long query(TestPostgres.Db db, String sql, String arg) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.url(), "postgres", "");
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            if (arg != null) {
+                ps.setString(1, arg);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
             }
         }
     }

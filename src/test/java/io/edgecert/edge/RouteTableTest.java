@@ -1,5 +1,7 @@
 package io.edgecert.edge;
 
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

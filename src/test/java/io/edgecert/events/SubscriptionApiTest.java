@@ -43,7 +43,7 @@ class SubscriptionApiTest {
         // an SMTP server is configured (so email subscriptions are accepted) but never reached here
         Notifications n = fx.startNode(NotificationsFixture.fast().withSmtp(new SmtpSettings("127.0.0.1", 1,
                 Optional.empty(), Optional.empty(), "edgecert@saas.example", SmtpSettings.Security.NONE)));
-        server = new ApiServer(AdminToken.of(TOKEN), fx.db, fx.metrics, List.of(new io.edgecert.web.SubscriptionRoutes(n.subscriptions()))).start("127.0.0.1", 0);
+        server = new ApiServer(AdminToken.of(TOKEN), fx.db, fx.metrics, List.of(new io.edgecert.web.SubscriptionRoutes(n.subscriptions())), Optional.empty()).start("127.0.0.1", 0);
         api = new TestApi("http://127.0.0.1:" + server.port(), TOKEN);
         receiver = WebhookReceiver.start();
     }
@@ -230,7 +230,7 @@ class SubscriptionApiTest {
             Notifications n = other.startNode(NotificationsFixture.fast());
             assertThatThrownBy(() -> n.subscriptions().create(new Subscriptions.NewSubscription("email", "ops@saas.example", null, null)))
                     .isInstanceOfSatisfying(io.edgecert.problems.ProblemException.class, e -> {
-                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(io.edgecert.web.HttpProblem.statusOf(e)).isEqualTo(400);
                         assertThat(e.errors().get(0).field()).isEqualTo("protocol");
                         assertThat(e.detail()).contains("EDGECERT_SMTP_HOST");
                     });

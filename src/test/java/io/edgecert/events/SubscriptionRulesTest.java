@@ -22,7 +22,7 @@ class SubscriptionRulesTest {
     private static List<String> problems(Subscriptions.NewSubscription s, boolean emailEnabled) {
         ProblemException e = catchThrowableOfType(ProblemException.class, () -> SubscriptionRules.check(s, emailEnabled));
         assertThat(e).as("rejected").isNotNull();
-        assertThat(e.status()).isEqualTo(400);
+        assertThat(io.edgecert.web.HttpProblem.statusOf(e)).isEqualTo(400);
         return e.errors().stream().map(v -> v.field() + " " + v.code()).toList();
     }
 

@@ -5,12 +5,13 @@ import io.edgecert.certificates.CertificateSubmission;
 import io.edgecert.certificates.ValidatedMaterial;
 import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService.Settings;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
 import io.edgecert.store.WriteGuard;
 import io.edgecert.testing.TestApi;
+import io.edgecert.testing.LaggingEdge;
 import io.edgecert.testing.TestNode;
 import io.edgecert.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
@@ -96,9 +97,7 @@ class JobFaultsTest {
     void aLapsedLeaseIsNotRenewedTheRunStopsAndResumesUnderANewEpoch() throws Exception {
         String zone = zone();
         // A live edge node that never applies anything holds the job in its deploy wait.
-        update("INSERT INTO edge_nodes (node_id, host, applied_seq, started_at, heartbeat_at) VALUES "
-                + "(?, 'test', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP + INTERVAL '3600' SECOND)", "lagging-" + zone);
-        try {
+        try (LaggingEdge lagging = LaggingEdge.join(node.node())) {
             String jobId = submit(items(5, zone), true);
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     sql("SELECT count(*) FROM job_items WHERE job_id = ? AND status = 'DISTRIBUTED'", jobId) == 5);
@@ -112,13 +111,11 @@ class JobFaultsTest {
                     sql("SELECT lease_epoch FROM jobs WHERE id = ?", jobId) > epoch);
             assertThat(text("SELECT claimed_by FROM jobs WHERE id = ?", jobId)).isEqualTo(holder);
 
-            update("DELETE FROM edge_nodes WHERE node_id = ?", "lagging-" + zone);
+            lagging.close();
             JsonNode job = awaitEnd(jobId);
             assertThat(job.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(certificatesOf(zone)).isEqualTo(5);
             assertThat(sql("SELECT count(*) FROM distribution_aliases WHERE alias LIKE ?", "%" + zone)).isEqualTo(5);
-        } finally {
-            update("DELETE FROM edge_nodes WHERE node_id = ?", "lagging-" + zone);
         }
     }
 

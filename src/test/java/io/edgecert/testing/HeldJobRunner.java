@@ -2,7 +2,6 @@ package io.edgecert.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +13,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Keeps a node's job runner busy so that a job submitted meanwhile stays PENDING: lets a test change
- * the world between a job's submission and its run without a race. A lagging edge node (a row in
- * edge_nodes that stays live and never acknowledges, as a slow second edge would) keeps two holder
- * jobs waiting for deployment, and the node runs at most two jobs at a time. {@link #close} lets
- * the edge catch up: the holders succeed and the held jobs run.
+ * the world between a job's submission and its run without a race. A {@link LaggingEdge} (a second
+ * edge node that stays live and never acknowledges, as a slow one would) keeps two holder jobs
+ * waiting for deployment, and the node runs at most two jobs at a time. {@link #close} lets the
+ * edge catch up: the holders succeed and the held jobs run.
  */
 public final class HeldJobRunner implements AutoCloseable {
     /** EdgecertNode's JobRunner maxConcurrentJobs. */
     static final int CONCURRENT_JOBS = 2;
-    private static final String LAGGING_NODE = "test-lagging-edge";
 
     private final TestNode node;
     private final List<String> holders = new ArrayList<>();
+    private LaggingEdge lagging;
 
     private HeldJobRunner(TestNode node) {
         this.node = node;
@@ -33,7 +32,7 @@ public final class HeldJobRunner implements AutoCloseable {
 
     public static HeldJobRunner hold(TestNode node) {
         HeldJobRunner held = new HeldJobRunner(node);
-        held.lagEdge();
+        held.lagging = LaggingEdge.join(node.node());
         try {
             for (int i = 0; i < CONCURRENT_JOBS; i++) {
                 String zone = "hold" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
@@ -65,14 +64,7 @@ public final class HeldJobRunner implements AutoCloseable {
      * anything newer than now: those jobs create their distributions and then wait for the edge.
      */
     public void runQueuedJobsButHoldDeployment() {
-        node.node().database().inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE edge_nodes SET applied_seq = "
-                    + "(SELECT coalesce(max(change_seq), 0) FROM distributions) WHERE node_id = ?")) {
-                ps.setString(1, LAGGING_NODE);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        lagging.catchUp();
         awaitHolders();
     }
 
@@ -88,27 +80,10 @@ public final class HeldJobRunner implements AutoCloseable {
         assertThat(node.api().get("/api/v1/jobs/" + jobId).json().get("status").asText()).isEqualTo("PENDING");
     }
 
-    private void lagEdge() {
-        node.node().database().inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO edge_nodes (node_id, host, applied_seq, started_at, "
-                    + "heartbeat_at) VALUES (?, 'lagging.test', -1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP + INTERVAL '1' DAY)")) {
-                ps.setString(1, LAGGING_NODE);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
     /** The edge catches up; the holders succeed, and then the runner takes the held jobs. */
     @Override
     public void close() {
-        node.node().database().inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM edge_nodes WHERE node_id = ?")) {
-                ps.setString(1, LAGGING_NODE);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        lagging.close();
         awaitHolders();
     }
 }

@@ -154,6 +154,36 @@ abstract class CertificateApiContract {
                 .isEqualTo(first.leaf().certificate().getSerialNumber().toString(16));
     }
 
+    /** The ETag is the certificate's version; a reimport with If-Match applies only at that version. */
+    @Test
+    void certificatesCarryAnETagThatReimportsCanMatch() {
+        String name = "etag-" + unique() + ".example.com";
+        TestPki.Hierarchy first = TestPki.hierarchy(TestPki.rsa(2048), name);
+        TestApi.Response created = api.post("/api/v1/certificates", body(first));
+        String id = created.json().get("id").asText();
+        assertThat(created.header("ETag")).isEqualTo("\"1\"");
+        assertThat(api.get("/api/v1/certificates/" + id).header("ETag")).isEqualTo("\"1\"");
+        TestPki.Hierarchy renewed = TestPki.hierarchy(TestPki.rsa(2048), name);
+
+        TestApi.Response stale = api.put("/api/v1/certificates/" + id, body(renewed), "\"2\"");
+        assertThat(stale.status()).as(stale.body()).isEqualTo(412);
+        assertThat(stale.json().get("code").asText()).isEqualTo("PreconditionFailed");
+        assertThat(api.get("/api/v1/certificates/" + id).json().get("serial").asText())
+                .as("a refused reimport changes nothing")
+                .isEqualTo(first.leaf().certificate().getSerialNumber().toString(16));
+        TestApi.Response bad = api.put("/api/v1/certificates/" + id, body(renewed), "one");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("errors").get(0).get("field").asText()).isEqualTo("If-Match");
+
+        TestApi.Response matched = api.put("/api/v1/certificates/" + id, body(renewed), "\"1\"");
+        assertThat(matched.status()).as(matched.body()).isEqualTo(200);
+        assertThat(matched.header("ETag")).isEqualTo("\"2\"");
+        // the bare number and the weak form name the same version; without If-Match it applies as before
+        assertThat(api.put("/api/v1/certificates/" + id, body(first), "W/\"2\"").header("ETag")).isEqualTo("\"3\"");
+        assertThat(api.put("/api/v1/certificates/" + id, body(renewed), "3").status()).isEqualTo(200);
+        assertThat(api.put("/api/v1/certificates/" + id, body(first)).header("ETag")).isEqualTo("\"5\"");
+    }
+
     @Test
     void reimportRefusesAnotherKeyTypeTagsAndUnknownIds() {
         String name = "kt-" + unique() + ".example.com";

@@ -1,7 +1,7 @@
 package io.edgecert.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecert.edge.EdgeRoute;
+import io.edgecert.serving.EdgeRoute;
 import io.edgecert.testing.Deployments;
 import io.edgecert.testing.TestApi;
 import io.edgecert.testing.TestNode;

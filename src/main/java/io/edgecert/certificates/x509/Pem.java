@@ -153,14 +153,92 @@ public final class Pem {
         return blocks;
     }
 
+    /** One armoured block as written (BEGIN line to END line, LF endings), not decoded: what {@link #find} sees. */
+    public record Armour(String label, String text) {
+        public boolean isCertificate() {
+            return isCertificateLabel(label);
+        }
+
+        public boolean isPrivateKey() {
+            return label.endsWith("PRIVATE KEY");
+        }
+
+        @Override
+        public String toString() {
+            return "Armour[" + label + ", " + text.length() + " chars]";
+        }
+    }
+
+    /** CERTIFICATE and the two older labels OpenSSL still writes for one. */
+    public static boolean isCertificateLabel(String label) {
+        return label.equals("CERTIFICATE") || label.equals("X509 CERTIFICATE") || label.equals("TRUSTED CERTIFICATE");
+    }
+
+    /**
+     * The armoured blocks of any text, leniently: text around them and a block without its END line
+     * are skipped, nothing is decoded and nothing is refused. For sorting files by what they hold
+     * (pairing); whatever is sent on goes through {@link #blocks} on the server.
+     */
+    public static List<Armour> find(String text) {
+        String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
+        List<Armour> found = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            Matcher begin = line.startsWith("-----BEGIN ") ? BEGIN.matcher(line) : null;
+            if (begin == null || !begin.matches()) {
+                continue;
+            }
+            String end = "-----END " + begin.group(1) + "-----";
+            for (int j = i + 1; j < lines.length; j++) {
+                String l = lines[j].strip();
+                if (l.equals(end)) {
+                    StringBuilder armour = new StringBuilder(line).append('\n');
+                    for (int k = i + 1; k < j; k++) {
+                        armour.append(lines[k].strip()).append('\n');
+                    }
+                    found.add(new Armour(begin.group(1), armour.append(end).toString()));
+                    i = j;
+                    break;
+                }
+                if (l.startsWith("-----BEGIN ")) {
+                    i = j - 1; // an unclosed block: look again from the next BEGIN
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether text holds something that looks like a private key's BEGIN line, in any case and even
+     * malformed ("-----BEGIN rsa private key"): deliberately loose, for deciding what must never be
+     * echoed back to a browser.
+     */
+    public static boolean mayHoldPrivateKey(String text) {
+        if (text == null) {
+            return false;
+        }
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        for (int at = lower.indexOf("-----begin"); at >= 0; at = lower.indexOf("-----begin", at + 1)) {
+            int from = at + "-----begin".length();
+            int to = from;
+            while (to < lower.length() && "\r\n-".indexOf(lower.charAt(to)) < 0) {
+                to++;
+            }
+            if (lower.substring(from, to).contains("private key")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The certificates of a field, in the order given; every block must be a CERTIFICATE. */
     public static List<X509Certificate> certificates(String field, String text) {
         List<X509Certificate> out = new ArrayList<>();
         int n = 0;
         for (Block b : blocks(field, text)) {
             n++;
-            if (!b.label().equals("CERTIFICATE") && !b.label().equals("X509 CERTIFICATE")
-                    && !b.label().equals("TRUSTED CERTIFICATE")) {
+            if (!isCertificateLabel(b.label())) {
                 throw invalid(field, "holds a \"" + b.label() + "\" block (block " + n + "); only CERTIFICATE blocks belong here"
                         + (b.label().contains("PRIVATE KEY") ? " — the private key goes in privateKey" : ""));
             }

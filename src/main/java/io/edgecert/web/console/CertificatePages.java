@@ -9,6 +9,8 @@ import io.edgecert.distributions.Distribution;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.jobs.Job;
 import io.edgecert.jobs.JobStatus;
+import io.edgecert.web.HttpProblem;
+import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;
 import io.edgecert.web.console.Views.CertificateRow;
@@ -230,7 +232,7 @@ final class CertificatePages {
                 Console.seeOther(ctx, "/certificates/" + id + "?flash=reimported");
                 return;
             } catch (ProblemException e) {
-                if (e.status() == 404) {
+                if (e.code() == ErrorCode.NotFound) {
                     throw e;
                 }
                 List<Violation> violations = e.errors().isEmpty() ? List.of(new Violation(null, e.code(), e.detail())) : e.errors();

@@ -12,7 +12,6 @@ import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
 import io.edgecert.crypto.AdminToken;
 import io.edgecert.web.ApiServer;
-import io.edgecert.web.Routes;
 import io.edgecert.web.console.Views.Frame;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -40,7 +39,7 @@ import java.util.Properties;
  * console path; every console path but the login page and the static assets needs a session
  * cookie, and every POST a CSRF token. The pages call the services directly.
  */
-public final class Console implements Routes, ApiServer.PageErrors, AutoCloseable {
+public final class Console implements ApiServer.Pages, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
     static final String SESSION_COOKIE = "edgecert_session";
     static final String LOGIN_COOKIE = "edgecert_login";

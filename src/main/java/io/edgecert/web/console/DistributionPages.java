@@ -8,7 +8,8 @@ import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.CopyFrom;
 import io.edgecert.distributions.DistributionService.Settings;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.web.HttpProblem;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.problems.Violation;
@@ -215,7 +216,7 @@ final class DistributionPages {
             Distribution d = console.distributions.create(copy, settings(f, false, errors));
             ctx.redirect("/distributions/" + d.id() + "?flash=distribution-created", HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
-            renderForm(ctx, e.status() == 404 ? 400 : e.status(), f, errorsOf(e));
+            renderForm(ctx, e.code() == ErrorCode.NotFound ? 400 : HttpProblem.statusOf(e), f, errorsOf(e));
         }
     }
 
@@ -234,7 +235,7 @@ final class DistributionPages {
                     ? new Errors(Map.of(), List.of("Someone else changed this distribution meanwhile (it is now version "
                     + console.distributions.get(id).version() + "). Open it again to see their change, then edit."))
                     : errorsOf(e);
-            renderForm(ctx, e.status(), f, shown);
+            renderForm(ctx, HttpProblem.statusOf(e), f, shown);
         }
     }
 

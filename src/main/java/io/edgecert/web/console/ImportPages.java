@@ -2,6 +2,8 @@ package io.edgecert.web.console;
 
 import io.edgecert.certificates.CertificateFacts;
 import io.edgecert.certificates.Tag;
+import io.edgecert.certificates.x509.Pem;
+import io.edgecert.certificates.x509.PemFilePairing;
 import io.edgecert.distributions.Distribution;
 import io.edgecert.distributions.DistributionService.CopyFrom;
 import io.edgecert.jobs.Job;
@@ -47,7 +49,6 @@ final class ImportPages {
     static final String CONFIRM_WORD = "Confirm";
     static final List<String> ONE_FIELDS = List.of("name", "certificate", "privateKey", "certificateChain", "tags",
             "template", "origin");
-    private static final Pattern KEY_LABEL = Pattern.compile("-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----");
     private static final Pattern ITEM_FIELD = Pattern.compile("^certificates\\[(\\d+)]\\.?(.*)$");
     private static final Pattern ITEM_PREFIX = Pattern.compile("^item \\d+: ");
 
@@ -61,7 +62,7 @@ final class ImportPages {
         app.get("/import", ctx -> ctx.redirect("/import/one", HttpStatus.SEE_OTHER));
         app.get("/import/one", ctx -> renderOne(ctx, 200, ImportForm.empty(), Errors.none(), false));
         app.post("/import/one", this::submitOne);
-        app.get("/import/multiple", ctx -> renderMultiple(ctx, 200, ImportForm.empty(), Errors.none(), List.of()));
+        app.get("/import/multiple", ctx -> renderMultiple(ctx, 200, ImportForm.empty(), Errors.none(), List.of(), List.of()));
         app.post("/import/multiple", this::submitMultiple);
         app.get("/import/review/{id}", this::review);
         app.post("/import/review/{id}/apply", this::apply);
@@ -118,10 +119,11 @@ final class ImportPages {
 
     // ---- import multiple ----------------------------------------------------------------------
 
-    private void renderMultiple(Context ctx, int status, ImportForm form, Errors errors, List<PairRow> pairs) {
+    private void renderMultiple(Context ctx, int status, ImportForm form, Errors errors, List<PairRow> pairs,
+                                List<String> ignored) {
         console.render(ctx, status, "importMultiple.jte", Console.params("frame",
                 console.frame(ctx, "Import multiple certificates", "import"), "form", form, "errors", errors,
-                "templates", templateOptions(form.templateId()), "pairs", pairs));
+                "templates", templateOptions(form.templateId()), "pairs", pairs, "ignored", ignored));
     }
 
     private void submitMultiple(Context ctx) {
@@ -129,28 +131,28 @@ final class ImportPages {
         Map<String, List<String>> fieldErrors = new LinkedHashMap<>();
         List<String> general = new ArrayList<>();
         Options options = options(ctx, form, fieldErrors);
-        List<PemPairing.NamedFile> files = new ArrayList<>();
+        List<PemUploads.Upload> files = new ArrayList<>();
         for (UploadedFile f : ctx.uploadedFiles("files")) {
             if (f.filename() == null || f.filename().isBlank()) {
                 continue;
             }
             try (InputStream in = f.content()) {
-                files.add(new PemPairing.NamedFile(f.filename(), in.readAllBytes()));
+                files.add(new PemUploads.Upload(f.filename(), in.readAllBytes()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         if (files.isEmpty()) {
             add(fieldErrors, "files", "choose the PEM files (or one zip) to import");
-            renderMultiple(ctx, 400, form, new Errors(fieldErrors, general), List.of());
+            renderMultiple(ctx, 400, form, new Errors(fieldErrors, general), List.of(), List.of());
             return;
         }
-        PemPairing.Result pairing = PemPairing.pair(files);
+        PemFilePairing.Result pairing = PemUploads.pair(files);
         general.addAll(pairing.problems());
-        List<PemPairing.Pair> pairs = pairing.pairs();
+        List<PemFilePairing.Pair> pairs = pairing.pairs();
         if (pairs.isEmpty()) {
             add(fieldErrors, "files", "no certificate could be paired with its key in these files");
-            renderMultiple(ctx, 400, form, new Errors(fieldErrors, general), List.of());
+            renderMultiple(ctx, 400, form, new Errors(fieldErrors, general), List.of(), pairing.ignored());
             return;
         }
         List<ImportItem> items = pairs.stream().map(p -> new ImportItem(Optional.of(p.name()), p.certificate(), p.privateKey(),
@@ -175,28 +177,32 @@ final class ImportPages {
         }
         List<PairRow> rows = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
-            PemPairing.Pair p = pairs.get(i);
+            PemFilePairing.Pair p = pairs.get(i);
             Optional<JobService.CheckedItem> c = i < validation.items().size() ? validation.items().get(i) : Optional.empty();
             rows.add(new PairRow(p.name(), p.certificateFile(), p.keyFile(), p.chainFile().orElse("(none)"),
                     c.map(x -> x.facts().domainName()).orElse(""),
                     c.map(x -> keyLine(p.privateKey(), x)).orElse("(redacted)"), itemErrors.getOrDefault(i, List.of())));
         }
         if (!fieldErrors.isEmpty() || !general.isEmpty() || !itemErrors.isEmpty()) {
-            renderMultiple(ctx, 400, form, new Errors(fieldErrors, general), rows);
+            renderMultiple(ctx, 400, form, new Errors(fieldErrors, general), rows, pairing.ignored());
             return;
         }
         List<ReviewItem> review = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
-            PemPairing.Pair p = pairs.get(i);
+            PemFilePairing.Pair p = pairs.get(i);
             String source = p.certificateFile() + (p.keyFile().equals(p.certificateFile()) ? "" : " + " + p.keyFile())
                     + p.chainFile().filter(cf -> !cf.equals(p.certificateFile())).map(cf -> " + " + cf).orElse("");
             review.add(reviewItem(i, items.get(i), validation.items().get(i).orElseThrow(), source));
         }
-        Pending p = console.pending.put(console.session(ctx).idHash(), request, review, options.summary(), "multiple");
+        List<KeyValue> summary = new ArrayList<>(options.summary());
+        if (!pairing.ignored().isEmpty()) {
+            summary.add(new KeyValue("Files not read (not named like PEM)", String.join(", ", pairing.ignored())));
+        }
+        Pending p = console.pending.put(console.session(ctx).idHash(), request, review, summary, "multiple");
         Console.seeOther(ctx, "/import/review/" + p.id());
     }
 
-    private static String fileOf(PemPairing.Pair p, String field) {
+    private static String fileOf(PemFilePairing.Pair p, String field) {
         return switch (field) {
             case "privateKey" -> p.keyFile();
             case "certificateChain" -> p.chainFile().orElse("");
@@ -371,7 +377,8 @@ final class ImportPages {
 
     private ReviewItem reviewItem(int index, ImportItem item, JobService.CheckedItem checked, String source) {
         CertificateFacts f = checked.facts();
-        int chainLength = item.certificateChain().map(c -> c.split("-----BEGIN CERTIFICATE-----", -1).length - 1).orElse(0);
+        int chainLength = item.certificateChain()
+                .map(c -> (int) Pem.find(c).stream().filter(Pem.Armour::isCertificate).count()).orElse(0);
         return new ReviewItem(index, item.name().orElse(f.domainName()), f.domainName(),
                 Fmt.shortList(f.subjectAlternativeNames(), 6), keyLine(item.privateKey(), checked), Fmt.date(f.notAfter()),
                 f.issuer(), chainLength, checked.warnings().stream().map(w -> w.message() + " (" + w.code() + ")").toList(),
@@ -380,8 +387,8 @@ final class ImportPages {
 
     /** The key block's first line, then "(redacted, 1704 bytes, RSA 2048)": all a page ever says about a key. */
     static String keyLine(String pem, JobService.CheckedItem checked) {
-        Matcher m = KEY_LABEL.matcher(pem);
-        String label = m.find() ? m.group(1) : "PRIVATE KEY";
+        String label = Pem.find(pem).stream().filter(Pem.Armour::isPrivateKey).map(Pem.Armour::label).findFirst()
+                .orElse("PRIVATE KEY");
         return "-----BEGIN " + label + "----- (redacted, " + pem.getBytes(StandardCharsets.UTF_8).length + " bytes, "
                 + checked.keyType().displayName() + ")";
     }

@@ -7,6 +7,8 @@ import io.edgecert.jobs.DnsRecord;
 import io.edgecert.jobs.Job;
 import io.edgecert.jobs.JobService;
 import io.edgecert.jobs.JobStatus;
+import io.edgecert.web.HttpProblem;
+import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.web.console.Views.DnsView;
 import io.edgecert.web.console.Views.ItemRow;
@@ -116,7 +118,7 @@ final class JobPages implements AutoCloseable {
         try {
             console.jobs.cleanup(id);
         } catch (ProblemException e) {
-            if (e.status() == 404) {
+            if (e.code() == ErrorCode.NotFound) {
                 throw e;
             }
             renderDetail(ctx, 409, console.jobs.get(id, 0, ITEMS_SHOWN), e.detail());

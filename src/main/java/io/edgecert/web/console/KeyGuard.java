@@ -1,9 +1,10 @@
 package io.edgecert.web.console;
 
+import io.edgecert.certificates.x509.Pem;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The certificate and chain boxes of a refused form go back to the browser (without htmx the page
@@ -11,8 +12,6 @@ import java.util.regex.Pattern;
  * must not: it is refused with an error saying where the key belongs, and comes back empty.
  */
 final class KeyGuard {
-    /** Any PEM private key label: PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA/EC/DSA/OPENSSH PRIVATE KEY. */
-    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN[^\\r\\n-]*PRIVATE KEY", Pattern.CASE_INSENSITIVE);
     static final String MESSAGE = "a private key was found in this field; it belongs in the private key field."
             + " This field was cleared so that the key is not sent back: paste only the certificates here";
 
@@ -20,7 +19,7 @@ final class KeyGuard {
     }
 
     static boolean holdsKey(String text) {
-        return text != null && PRIVATE_KEY.matcher(text).find();
+        return Pem.mayHoldPrivateKey(text); // any label: PRIVATE KEY, ENCRYPTED, RSA/EC/DSA/OPENSSH, any case
     }
 
     /** What may be sent back in a certificate or chain box: the text, or nothing if it holds a key. */

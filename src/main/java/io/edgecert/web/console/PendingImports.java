@@ -1,6 +1,7 @@
 package io.edgecert.web.console;
 
 import io.edgecert.jobs.JobService.ImportJobRequest;
+import io.edgecert.web.HttpProblem;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 
@@ -63,9 +64,9 @@ final class PendingImports {
         Pending p = new Pending(Accounts.randomToken(), sessionHash, clock.instant(), request, List.copyOf(items),
                 List.copyOf(options), kind);
         if (p.size() > MAX_SESSION_CHARS) {
-            throw new ProblemException(413, ErrorCode.SizeLimitExceeded, "this import holds " + mib(p.size())
+            throw HttpProblem.withStatus(413, ErrorCode.SizeLimitExceeded, "this import holds " + mib(p.size())
                     + " of PEM text; the console reviews at most " + mib(MAX_SESSION_CHARS)
-                    + " at once: split it, or use the API or the CLI (edgecert start-import-job)", List.of());
+                    + " at once: split it, or use the API or the CLI (edgecert start-import-job)");
         }
         List<Pending> mine = new ArrayList<>(byId.values().stream().filter(x -> x.sessionHash().equals(sessionHash)).toList());
         long mineSize = mine.stream().mapToLong(Pending::size).sum();
@@ -76,8 +77,8 @@ final class PendingImports {
         }
         long total = byId.values().stream().mapToLong(Pending::size).sum();
         if (byId.size() >= MAX_TOTAL || total + p.size() > MAX_TOTAL_CHARS) {
-            throw new ProblemException(503, ErrorCode.LimitExceeded, "the console holds too many import reviews "
-                    + "right now; try again in a few minutes (reviews are kept for at most 15 minutes)", List.of());
+            throw HttpProblem.withStatus(503, ErrorCode.LimitExceeded, "the console holds too many import reviews "
+                    + "right now; try again in a few minutes (reviews are kept for at most 15 minutes)");
         }
         byId.put(p.id(), p);
         return p;

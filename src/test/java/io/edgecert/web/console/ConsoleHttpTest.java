@@ -253,9 +253,10 @@ class ConsoleHttpTest {
         assertThat(pairing.body()).contains("no private key file found for b.crt");
         ConsoleClient.Response multi = c.postFiles("/import/multiple", Map.of("origin", "https://origin.example/",
                 "createDistributions", "on"), Map.of("a.crt", a.leaf().certificatePem(), "a.key", multiKey,
-                "a.chain.pem", a.chainPem()));
+                "a.chain.pem", a.chainPem(), "notes.txt", "not a PEM file"));
         assertThat(multi.status()).as(multi.body()).isEqualTo(303);
-        c.get(multi.header("Location"));
+        // a file the pairing does not read is named on the review page, not silently dropped
+        assertThat(c.get(multi.header("Location")).body()).contains("Files not read", "notes.txt");
 
         for (String secret : List.of(key, otherKey, ecKey, multiKey)) {
             String part = secretPart(secret);

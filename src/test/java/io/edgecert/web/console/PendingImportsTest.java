@@ -63,11 +63,11 @@ class PendingImportsTest {
         }
         assertThatThrownBy(() -> put("late", sized("x".repeat(10))))
                 .isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(503));
+                .satisfies(e -> assertThat(io.edgecert.web.HttpProblem.statusOf((ProblemException) e)).isEqualTo(503));
         assertThat(held).allMatch(this::kept);
         // one import bigger than a session's share is refused outright
         assertThatThrownBy(() -> put("big", sized(share + "x"))).isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(413));
+                .satisfies(e -> assertThat(io.edgecert.web.HttpProblem.statusOf((ProblemException) e)).isEqualTo(413));
     }
 
     @Test

@@ -1,9 +1,11 @@
-package io.edgecert.distributions;
+package io.edgecert.edge;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
-import io.edgecert.certificates.KeyType;
-import io.edgecert.edge.EdgeRoute;
-import io.edgecert.edge.MinimumProtocol;
+import io.edgecert.serving.DeployedRoute;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.serving.RoutesFingerprint;
+import io.edgecert.serving.SealedMaterial;
+
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -44,16 +46,12 @@ import java.util.zip.CheckedOutputStream;
  * all before it. Written to a temporary file and moved into place, so a crash leaves the old
  * snapshot or the new one.
  */
-public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<Entry> entries, List<SealedMaterial> material) {
+public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> entries, List<SealedMaterial> material) {
     static final String FILE_NAME = "edge-snapshot.bin";
     private static final long MAGIC = 0x4544474543455254L; // "EDGECERT"
     private static final int FORMAT = 1;
     /** Larger than any real snapshot (10,000 certificates: ~25 MB), so a corrupt count fails fast. */
     private static final int MAX_COUNT = 10_000_000;
-
-    /** One distribution as the deployment knows it: its route, change number and whether it is served. */
-    record Entry(EdgeRoute route, long changeSeq, boolean enabled) {
-    }
 
     public EdgeSnapshot {
         entries = List.copyOf(entries);
@@ -79,7 +77,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
             out.writeLong(fingerprint.maxChangeSeq());
             out.writeLong(fingerprint.sumChangeSeq());
             out.writeInt(entries.size());
-            for (Entry e : entries) {
+            for (DeployedRoute e : entries) {
                 writeEntry(out, e);
             }
             // CA chains once each: a SaaS's customers mostly share a handful
@@ -99,7 +97,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
             for (SealedMaterial m : material) {
                 writeString(out, m.certificateId());
                 out.writeInt(m.version());
-                writeString(out, m.keyType().name());
+                writeString(out, m.keyType());
                 writeString(out, m.certificatePem());
                 out.writeInt(chains.get(m.chainPem()));
                 out.writeInt(m.encryptedKey().length);
@@ -120,10 +118,10 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
             if (in.readLong() != MAGIC || in.readInt() != FORMAT) {
                 throw new IOException("not an edge snapshot of format " + FORMAT);
             }
-            DistributionRepository.Fingerprint fingerprint = new DistributionRepository.Fingerprint(
+            RoutesFingerprint fingerprint = new RoutesFingerprint(
                     in.readLong(), in.readLong(), in.readLong());
             int entryCount = count(in);
-            List<Entry> entries = new ArrayList<>(entryCount);
+            List<DeployedRoute> entries = new ArrayList<>(entryCount);
             for (int i = 0; i < entryCount; i++) {
                 entries.add(readEntry(in));
             }
@@ -136,7 +134,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
             for (int i = 0; i < materialCount; i++) {
                 String id = readString(in);
                 int version = in.readInt();
-                KeyType keyType = KeyType.valueOf(readString(in));
+                String keyType = readString(in);
                 String certificatePem = readString(in);
                 int chain = in.readInt();
                 if (chain < 0 || chain >= chains.length) {
@@ -158,7 +156,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
         }
     }
 
-    private static void writeEntry(DataOutputStream out, Entry e) throws IOException {
+    private static void writeEntry(DataOutputStream out, DeployedRoute e) throws IOException {
         EdgeRoute r = e.route();
         writeString(out, r.distributionId());
         out.writeInt(r.version());
@@ -177,7 +175,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
         out.writeBoolean(e.enabled());
     }
 
-    private static Entry readEntry(DataInputStream in) throws IOException {
+    private static DeployedRoute readEntry(DataInputStream in) throws IOException {
         String id = readString(in);
         int version = in.readInt();
         List<String> aliases = readStrings(in);
@@ -194,7 +192,7 @@ public record EdgeSnapshot(DistributionRepository.Fingerprint fingerprint, List<
         EdgeRoute route = new EdgeRoute(id, version, aliases, domainName,
                 certificateId.isEmpty() ? Optional.empty() : Optional.of(certificateId), certificateVersion, protocol,
                 origins, defaultOriginId);
-        return new Entry(route, in.readLong(), in.readBoolean());
+        return new DeployedRoute(route, in.readLong(), in.readBoolean());
     }
 
     private static void writeStrings(DataOutputStream out, Collection<String> values) throws IOException {

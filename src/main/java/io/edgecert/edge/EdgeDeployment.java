@@ -1,20 +1,17 @@
-package io.edgecert.distributions;
+package io.edgecert.edge;
 
-import io.edgecert.certificates.CertificateService.SealedMaterial;
-import io.edgecert.edge.EdgeRoute;
-import io.edgecert.edge.MinimumProtocol;
-import io.edgecert.store.Database;
-import org.postgresql.PGConnection;
+import io.edgecert.serving.DeployedRoute;
+import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.RouteSource;
+import io.edgecert.serving.RoutesFingerprint;
+import io.edgecert.serving.SealedMaterial;
+import io.edgecert.store.ChangeSignals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,25 +21,29 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps this node's edge serving what the database says, and tells the database what it serves.
- * One thread: wait for a change signal (a local write, a PostgreSQL NOTIFY from any node, or the
- * poll interval), compare the distributions' fingerprint, reload the routes when it moved, then
- * report the applied change_seq with a heartbeat. The edge itself never touches the database.
- * What the edge serves is also kept in an {@link EdgeSnapshot} in the data dir, written at most
- * every {@link #SNAPSHOT_MILLIS} while things change; a restart starts from it instead of reading
- * every distribution and certificate, and catches up with whatever changed since as usual.
+ * One thread: wait for a change signal (any node's distribution write, through
+ * {@link ChangeSignals}) or the heartbeat, compare the distributions' fingerprint, reload the
+ * routes when it moved, then report the applied change with a heartbeat. The edge itself never
+ * touches the database. What the edge serves is also kept in an {@link EdgeSnapshot} in the data
+ * dir, written at most every {@link #SNAPSHOT_MILLIS} while things change; a restart starts from
+ * it instead of reading every distribution and certificate, and catches up with whatever changed
+ * since as usual.
+ *
+ * <p>An idle node costs one transaction per {@link RouteSource#HEARTBEAT} (the heartbeat) and one
+ * read per {@link #SAFETY_POLL}: signals make the usual case immediate, and ChangeSignals raises
+ * every channel once after its LISTEN connection comes back, so the poll only guards against
+ * what neither sees.
  */
 public final class EdgeDeployment implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeDeployment.class);
-    private static final String CHANNEL = "edgecert_edge";
-    /** Fallback when a signal is lost; NOTIFY and local wake-ups make the usual case immediate. */
-    static final long POLL_MILLIS = 500;
-    static final long HEARTBEAT_MILLIS = 2_000;
+    static final Duration SAFETY_POLL = Duration.ofSeconds(30);
+    /** After a failed sync (the database away for a moment): keep serving, try again. */
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
     /**
      * Snapshot writes are at most this often: at 10,000 certificates one is ~19 MB and 100-200 ms
      * of a background thread. A crash loses at most this much of it, which a restart reads from
@@ -62,8 +63,9 @@ public final class EdgeDeployment implements AutoCloseable {
         void preload(Collection<SealedMaterial> material);
     }
 
-    private final DistributionService distributions;
+    private final RouteSource source;
     private final Edge edge;
+    private final ChangeSignals.Wakeup changes;
     private final Path snapshotFile;
     private final Future<Optional<EdgeSnapshot>> startSnapshot;
     private final ExecutorService snapshotWriter;
@@ -71,31 +73,28 @@ public final class EdgeDeployment implements AutoCloseable {
     private int previousLoads;
     private final String nodeId;
     private final String host;
-    private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile Optional<Connection> listener = Optional.empty();
-    private final Optional<String> listenUrl;
-    private final Optional<String> listenUser;
-    private final Optional<String> listenPassword;
     // Owned by the deployment thread (and start(), before the thread runs).
-    private DistributionRepository.Fingerprint applied;
-    private final Map<String, EdgeSnapshot.Entry> known = new HashMap<>();
+    private RoutesFingerprint applied;
+    private final Map<String, DeployedRoute> known = new HashMap<>();
     private long lastHeartbeat;
+    private long lastPoll;
     /** Known has changed since the last snapshot written; when that was (System.nanoTime). */
     private boolean snapshotDirty;
     private long lastSnapshot;
     private volatile boolean restoredFromSnapshot;
 
     /**
+     * @param changes woken by every node's distribution writes (closed with the deployment)
      * @param snapshotFile where this node keeps its {@link EdgeSnapshot}
      * @param startSnapshot the snapshot as read at start-up (in the background, while the database opened)
      */
-    public EdgeDeployment(DistributionService distributions, Edge edge, Path snapshotFile,
-                          Future<Optional<EdgeSnapshot>> startSnapshot, String nodeId, String host,
-                          Optional<String> dbUrl, Optional<String> dbUser, Optional<String> dbPassword) {
-        this.distributions = distributions;
+    public EdgeDeployment(RouteSource source, Edge edge, ChangeSignals.Wakeup changes, Path snapshotFile,
+                          Future<Optional<EdgeSnapshot>> startSnapshot, String nodeId, String host) {
+        this.source = source;
         this.edge = edge;
+        this.changes = changes;
         this.snapshotFile = snapshotFile;
         this.startSnapshot = startSnapshot;
         this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
@@ -105,65 +104,63 @@ public final class EdgeDeployment implements AutoCloseable {
         });
         this.nodeId = nodeId;
         this.host = host;
-        boolean postgres = distributions.database().kind() == Database.Kind.POSTGRESQL;
-        this.listenUrl = postgres ? dbUrl : Optional.empty();
-        this.listenUser = dbUser;
-        this.listenPassword = dbPassword;
         this.thread = new Thread(this::run, "edgecert-edge-deployment");
         this.thread.setDaemon(true);
-        distributions.onChange(wake::release);
     }
 
     /** Loads the routes once (so the edge serves everything before start returns), then follows. */
     public EdgeDeployment start() {
-        sync(null);
+        sync(null, true);
         thread.start();
         return this;
-    }
-
-    /** Inside a writing transaction: on PostgreSQL, NOTIFY is delivered to every node at commit. */
-    static void notifyNodes(Database db, Connection c) throws SQLException {
-        if (db.kind() == Database.Kind.POSTGRESQL) {
-            try (Statement s = c.createStatement()) {
-                s.execute("NOTIFY " + CHANNEL);
-            }
-        }
     }
 
     private void run() {
         while (running) {
             try {
-                waitForSignal();
+                boolean signalled = changes.await(untilNextTick());
                 if (running) {
-                    sync(applied);
+                    sync(applied, signalled);
                     writeSnapshotIfDue(false);
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException | SQLException e) {
+            } catch (RuntimeException e) {
                 // Database away for a moment: keep serving the last snapshot and retry.
                 log.warn("Edge deployment sync failed, serving the last snapshot: {}", e.toString());
-                closeListener();
                 sleepQuietly();
             }
         }
     }
 
-    private void sync(DistributionRepository.Fingerprint previous) {
-        DistributionRepository repo = distributions.repository();
-        DistributionRepository.Fingerprint now = distributions.database().withConnection(repo::fingerprint);
-        if (!now.equals(previous)) {
-            if (previous != null || !restore(repo, now)) {
-                load(repo, now);
+    /** Time to the next heartbeat or safety poll, whichever comes first. */
+    private Duration untilNextTick() {
+        long now = System.nanoTime();
+        long heartbeat = lastHeartbeat + RouteSource.HEARTBEAT.toNanos() - now;
+        long poll = lastPoll + SAFETY_POLL.toNanos() - now;
+        return Duration.ofNanos(Math.max(1, Math.min(heartbeat, poll)));
+    }
+
+    /**
+     * Reads the fingerprint when signalled or when the safety poll is due, reloads when it moved,
+     * and reports when it moved or the heartbeat is due: an idle heartbeat tick reads nothing.
+     */
+    private void sync(RoutesFingerprint previous, boolean signalled) {
+        long t = System.nanoTime();
+        RoutesFingerprint now = previous;
+        if (previous == null || signalled || t - lastPoll >= SAFETY_POLL.toNanos()) {
+            now = source.fingerprint();
+            lastPoll = t;
+        }
+        boolean moved = !now.equals(previous);
+        if (moved) {
+            if (previous != null || !restore(now)) {
+                load(now);
             }
             applied = now;
         }
-        long t = System.nanoTime();
-        if (!now.equals(previous) || t - lastHeartbeat > TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
-            distributions.database().inTransaction(c -> {
-                repo.heartbeat(c, nodeId, host, now.maxChangeSeq());
-                return null;
-            });
+        if (moved || t - lastHeartbeat >= RouteSource.HEARTBEAT.toNanos()) {
+            source.report(nodeId, host, now.maxChangeSeq());
             lastHeartbeat = t;
         }
     }
@@ -174,18 +171,17 @@ public final class EdgeDeployment implements AutoCloseable {
      * 10,000 rows each time); when that does not add up to the database's fingerprint (a delete)
      * by reading everything.
      */
-    private void load(DistributionRepository repo, DistributionRepository.Fingerprint target) {
+    private void load(RoutesFingerprint target) {
         long started = System.nanoTime();
-        long since = known.values().stream().mapToLong(EdgeSnapshot.Entry::changeSeq).max().orElse(-1);
+        long since = known.values().stream().mapToLong(DeployedRoute::changeSeq).max().orElse(-1);
         // The first load makes the edge load every certificate it needs, at its current version:
         // the versions only matter later, to tell a reimport (which restamps its distributions).
         boolean first = previousLoads == 0 && known.isEmpty();
-        List<DistributionRepository.Served> changed = distributions.database().withConnection(c ->
-                first ? repo.allForFirstLoad(c) : repo.changedSince(c, since));
+        List<DeployedRoute> changed = first ? source.all() : source.changedSince(since);
         changed.forEach(this::put);
         if (!fingerprintOfKnown().equals(target)) {
             known.clear();
-            distributions.database().withConnection(c -> repo.changedSince(c, -1)).forEach(this::put);
+            source.changedSince(-1).forEach(this::put);
         }
         long read = System.nanoTime();
         applyKnown();
@@ -203,12 +199,12 @@ public final class EdgeDeployment implements AutoCloseable {
         return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
-    private void put(DistributionRepository.Served s) {
-        known.put(s.id(), new EdgeSnapshot.Entry(route(s), s.changeSeq(), s.enabled()));
+    private void put(DeployedRoute r) {
+        known.put(r.route().distributionId(), r);
     }
 
     private void applyKnown() {
-        edge.apply(known.values().stream().filter(EdgeSnapshot.Entry::enabled).map(EdgeSnapshot.Entry::route).toList());
+        edge.apply(known.values().stream().filter(DeployedRoute::enabled).map(DeployedRoute::route).toList());
     }
 
     /**
@@ -219,7 +215,7 @@ public final class EdgeDeployment implements AutoCloseable {
      * certificate material is read then), a full read when some were deleted. False when there
      * is no snapshot or it is unreadable.
      */
-    private boolean restore(DistributionRepository repo, DistributionRepository.Fingerprint now) {
+    private boolean restore(RoutesFingerprint now) {
         long started = System.nanoTime();
         Optional<EdgeSnapshot> snapshot;
         try {
@@ -241,7 +237,7 @@ public final class EdgeDeployment implements AutoCloseable {
         if (current) {
             applyKnown();
         } else {
-            load(repo, now);
+            load(now);
         }
         restoredFromSnapshot = true;
         log.info("Edge serves {} distribution(s) from its snapshot{} in {} ms ({} ms after the JVM started)", known.size(),
@@ -284,54 +280,19 @@ public final class EdgeDeployment implements AutoCloseable {
         }
     }
 
-    private DistributionRepository.Fingerprint fingerprintOfKnown() {
+    private RoutesFingerprint fingerprintOfKnown() {
         long max = 0;
         long sum = 0;
-        for (EdgeSnapshot.Entry s : known.values()) {
+        for (DeployedRoute s : known.values()) {
             max = Math.max(max, s.changeSeq());
             sum += s.changeSeq();
         }
-        return new DistributionRepository.Fingerprint(known.size(), max, sum);
-    }
-
-    private void waitForSignal() throws InterruptedException, SQLException {
-        if (listenUrl.isEmpty()) {
-            if (wake.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                wake.drainPermits();
-            }
-            return;
-        }
-        Connection c = listener.isPresent() ? listener.get() : openListener();
-        var notifications = c.unwrap(PGConnection.class).getNotifications((int) POLL_MILLIS);
-        if (notifications != null && notifications.length > 0) {
-            log.trace("{} change notification(s)", notifications.length);
-        }
-        wake.drainPermits();
-    }
-
-    private Connection openListener() throws SQLException {
-        Connection c = DriverManager.getConnection(listenUrl.get(), listenUser.orElse(null), listenPassword.orElse(null));
-        try (Statement s = c.createStatement()) {
-            s.execute("LISTEN " + CHANNEL);
-        }
-        listener = Optional.of(c);
-        return c;
-    }
-
-    private void closeListener() {
-        listener.ifPresent(c -> {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // already broken
-            }
-        });
-        listener = Optional.empty();
+        return new RoutesFingerprint(known.size(), max, sum);
     }
 
     private void sleepQuietly() {
         try {
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(RETRY_PAUSE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -342,17 +303,10 @@ public final class EdgeDeployment implements AutoCloseable {
         return restoredFromSnapshot;
     }
 
-    static EdgeRoute route(DistributionRepository.Served s) {
-        DistributionConfig c = s.config();
-        return new EdgeRoute(s.id(), s.version(), c.aliases(), s.domainName(), c.certificateId(), s.certificateVersion(),
-                MinimumProtocol.fromApiName(c.minimumProtocolVersion()).orElse(MinimumProtocol.DEFAULT),
-                c.origins().stream().map(o -> new EdgeRoute.Origin(o.id(), URI.create(o.url()))).toList(),
-                c.defaultOriginId());
-    }
-
     @Override
     public void close() {
         running = false;
+        changes.close();
         thread.interrupt();
         try {
             thread.join(2_000);
@@ -368,12 +322,8 @@ public final class EdgeDeployment implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeListener();
         try {
-            distributions.database().inTransaction(c -> {
-                distributions.repository().forgetNode(c, nodeId);
-                return null;
-            });
+            source.forget(nodeId);
         } catch (RuntimeException e) {
             log.debug("Could not unregister edge node {}: {}", nodeId, e.toString());
         }

@@ -1,4 +1,4 @@
-package io.edgecert.edge;
+package io.edgecert.serving;
 
 import java.net.URI;
 import java.util.List;

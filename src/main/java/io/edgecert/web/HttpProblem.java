@@ -1,0 +1,59 @@
+package io.edgecert.web;
+
+import io.edgecert.problems.ErrorCode;
+import io.edgecert.problems.ProblemException;
+
+import java.util.List;
+
+/**
+ * The one place that chooses an HTTP status: services refuse with an {@link ErrorCode} (and, for
+ * the few refusals whose code does not say it, what they are {@link ProblemException.About}), and
+ * the web part answers with the status this class gives. Refusals about HTTP itself (a missing
+ * If-Match, a wrong Accept, a body too large) are made here with their status.
+ */
+public final class HttpProblem {
+    private HttpProblem() {
+    }
+
+    /** A refusal of the HTTP exchange itself, made by the web part with its own status. */
+    static final class Refusal extends ProblemException {
+        private final int status;
+
+        private Refusal(int status, ErrorCode code, String detail) {
+            super(code, detail, List.of());
+            this.status = status;
+        }
+    }
+
+    /** 406, 413, 428, 503...: refusals that only HTTP has words for. */
+    public static ProblemException withStatus(int status, ErrorCode code, String detail) {
+        return new Refusal(status, code, detail);
+    }
+
+    public static int statusOf(ProblemException e) {
+        if (e instanceof Refusal r) {
+            return r.status;
+        }
+        return switch (e.about()) {
+            case REQUEST -> 400;
+            case STATE -> 409;
+            case CODE -> statusOf(e.code());
+        };
+    }
+
+    public static int statusOf(ErrorCode code) {
+        return switch (code) {
+            case LimitExceeded, CnameAlreadyExists, ResourceInUse -> 409;
+            case PreconditionFailed -> 412;
+            case Unauthorized -> 401;
+            case Forbidden -> 403;
+            case NotFound -> 404;
+            case InternalError -> 500;
+            case MissingField, SizeLimitExceeded, InvalidPem, MultipleCertificates, EncryptedPrivateKey, KeyMismatch,
+                 UnsupportedKeyAlgorithm, UnsupportedKeySize, InvalidCertificate, CertificateNotYetValid,
+                 CertificateExpired, InvalidChain, TooManyTags, InvalidTag, ReimportKeyTypeChanged,
+                 ReimportUsageRemoved, TaggingOnReimport, CertificateDoesNotCoverAlias, InvalidAlias, TooManyAliases,
+                 InvalidMinimumProtocolVersion, InvalidRequest -> 400;
+        };
+    }
+}
