@@ -47,6 +47,7 @@ public final class JobWatchers implements AutoCloseable {
     private final Map<String, List<Listener>> watched = new ConcurrentHashMap<>();
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
     private ChangeSignals.Subscription subscription;
     private Thread thread;
     private volatile boolean open = true;
@@ -111,6 +112,7 @@ public final class JobWatchers implements AutoCloseable {
     private void tell(String jobId, List<Listener> listeners) {
         Job summary;
         try {
+            reads.incrementAndGet();
             summary = jobs.summary(jobId);
         } catch (ProblemException e) {
             // a refusal does not heal by retrying (the job is gone): every listener hears it once
@@ -139,6 +141,11 @@ public final class JobWatchers implements AutoCloseable {
                 forget(jobId, l);
             }
         }
+    }
+
+    /** Summaries read so far, for all jobs and listeners together (tests: one read per change, not per client). */
+    long reads() {
+        return reads.get();
     }
 
     @Override

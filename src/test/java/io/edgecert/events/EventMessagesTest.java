@@ -49,6 +49,25 @@ class EventMessagesTest {
     }
 
     @Test
+    void aTruncatedReportOfTenThousandItemsCountsThemAllAndSaysWhereTheRestAre() {
+        List<Job.Item> items = java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> new Job.Item(i, Optional.of("c" + i),
+                ItemStatus.SUCCEEDED, "EC P-256", Optional.of("c" + i), Optional.of("d" + i), Optional.of("d" + i + ".edge.test"),
+                List.of("www.shop" + i + ".example"), List.of(DnsRecord.forAlias("www.shop" + i + ".example", "d" + i + ".edge.test")),
+                Optional.empty())).toList();
+        io.edgecert.jobs.JobReport report = io.edgecert.jobs.JobReport.of("job-big", io.edgecert.jobs.JobStatus.SUCCEEDED,
+                Optional.empty(), Optional.empty(), items);
+        assertThat(report.truncated()).isTrue();
+
+        EventMessages.Message m = render("JobSucceeded", report);
+        assertThat(m.subject()).isEqualTo("[edgecert] Import job succeeded: 10000 certificates, 10000 distributions");
+        assertThat(m.text()).contains("This message lists " + report.itemsIncluded() + " of 10000 items",
+                "GET /api/v1/jobs/job-big/items");
+        assertThat(m.text()).contains("www.shop0.example").doesNotContain("www.shop9999.example");
+        // the email grows with the report, not with the job
+        assertThat(m.text().length()).isLessThan(2 * io.edgecert.jobs.JobReport.MAX_REPORT_BYTES);
+    }
+
+    @Test
     void aFailedJobNamesTheItemTheStepAndTheReasonFromTheItemsWhenFailedItemsIsMissing() {
         Job.Item failed = new Job.Item(2, Optional.empty(), ItemStatus.FAILED, "RSA 2048", Optional.of("c3"), Optional.empty(),
                 Optional.empty(), List.of(), List.of(),
