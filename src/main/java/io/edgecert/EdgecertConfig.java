@@ -1,8 +1,9 @@
 package io.edgecert;
 
-import java.nio.file.Path;
 import io.edgecert.config.Env;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -28,6 +29,8 @@ public record EdgecertConfig(
         int maxJobItems,
         // EDGECERT_JOB_WORKERS: jobs this node runs at once; 0 for an API/console-only node that runs none
         int jobWorkers,
+        // EDGECERT_JOB_DEPLOY_TIMEOUT: how long a job waits for every live edge to serve its distributions
+        Duration jobDeployTimeout,
         io.edgecert.events.NotificationSettings notifications,
         io.edgecert.edge.EdgeSettings edge,
         // EDGECERT_CONSOLE_PASSWORD: the first console user's password (else a one-time one in the data dir)
@@ -59,6 +62,7 @@ public record EdgecertConfig(
                 // a job's items are held and validated together: a million is far past any real batch
                 e.integer("EDGECERT_MAX_JOB_ITEMS", 1, 1_000_000, 10_000),
                 e.integer("EDGECERT_JOB_WORKERS", 0, 256, 2),
+                e.duration("EDGECERT_JOB_DEPLOY_TIMEOUT", io.edgecert.jobs.JobRunner.DEFAULT_DEPLOY_TIMEOUT),
                 io.edgecert.events.NotificationSettings.from(e),
                 io.edgecert.edge.EdgeSettings.from(e, httpsPort, httpPort, edgeDomain),
                 e.get("EDGECERT_CONSOLE_PASSWORD"));

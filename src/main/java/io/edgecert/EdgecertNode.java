@@ -129,7 +129,7 @@ public final class EdgecertNode implements AutoCloseable {
         EventLog events = new EventLog(clock, database.signals());
         if (config.jobWorkers() > 0) {
             track(new JobRunner(database, jobs, certificates, distributions, events, clock, metrics, nodeId,
-                    Runtime.getRuntime().availableProcessors(), config.jobWorkers()).start());
+                    Runtime.getRuntime().availableProcessors(), config.jobWorkers(), config.jobDeployTimeout()).start());
         } else {
             // an API/console-only node: jobs submitted here wait for a node with workers
             log.info("EDGECERT_JOB_WORKERS=0: this node runs no jobs");

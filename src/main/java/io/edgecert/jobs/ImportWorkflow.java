@@ -37,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 final class ImportWorkflow {
     private static final Logger log = LoggerFactory.getLogger(ImportWorkflow.class);
     static final int BATCH = 200;
-    static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
     /** Attempts of an item that hit an unexpected error before it fails with InternalError. */
     static final int MAX_ATTEMPTS = 3;
     /** Pause before the first retry pass; doubled for each further one. */
@@ -51,10 +50,11 @@ final class ImportWorkflow {
     private final EventLog events;
     private final Clock clock;
     private final ExecutorService itemWorkers;
+    private final Duration deployTimeout;
     private final java.util.concurrent.atomic.AtomicInteger awaitingDeploy = new java.util.concurrent.atomic.AtomicInteger();
 
     ImportWorkflow(Database db, JobService jobs, CertificateService certificates, DistributionService distributions,
-                   EventLog events, Clock clock, ExecutorService itemWorkers) {
+                   EventLog events, Clock clock, ExecutorService itemWorkers, Duration deployTimeout) {
         this.db = db;
         this.jobs = jobs;
         this.repository = jobs.repository;
@@ -63,6 +63,7 @@ final class ImportWorkflow {
         this.events = events;
         this.clock = clock;
         this.itemWorkers = itemWorkers;
+        this.deployTimeout = deployTimeout;
     }
 
     void run(Lease lease) {
@@ -111,7 +112,7 @@ final class ImportWorkflow {
         }
         if (!awaitDeployed(jobId, lease)) {
             finishStep(lease, StepName.CREATE_DISTRIBUTIONS, StepStatus.FAILED);
-            fail(lease, job, "the edge did not deploy the distributions within " + DEPLOY_TIMEOUT.toMinutes() + " minutes");
+            fail(lease, job, "the edge did not deploy the distributions within " + readable(deployTimeout));
             return;
         }
         lease.write(c -> repository.moveAll(c, jobId, ItemStatus.DISTRIBUTED, ItemStatus.SUCCEEDED));
@@ -277,7 +278,7 @@ final class ImportWorkflow {
                 .map(JobRepository.ItemRow::distributionId).flatMap(Optional::stream).toList();
         awaitingDeploy.incrementAndGet();
         try {
-            return distributions.awaitDeployed(ids, DEPLOY_TIMEOUT, lease::check);
+            return distributions.awaitDeployed(ids, deployTimeout, lease::check);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LeaseLost();
@@ -289,6 +290,12 @@ final class ImportWorkflow {
     /** Jobs in {@link #awaitDeployed} now (a gauge). */
     int awaitingDeploy() {
         return awaitingDeploy.get();
+    }
+
+    /** "10 minutes", "90 seconds": the timeout as the failed job's message states it. */
+    private static String readable(Duration d) {
+        return d.toSecondsPart() == 0 && d.toMinutes() > 0 ? d.toMinutes() + " minute" + (d.toMinutes() == 1 ? "" : "s")
+                : d.toSeconds() + " second" + (d.toSeconds() == 1 ? "" : "s");
     }
 
     /** Sleeps, staying responsive to a lost lease and to shutdown. */

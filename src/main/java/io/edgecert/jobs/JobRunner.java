@@ -26,6 +26,8 @@ public final class JobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     /** Only for what no signal reports: a dead node's lease running out, a signal lost with its connection. */
     static final Duration SAFETY_POLL = Duration.ofSeconds(5);
+    /** How long a job waits for every live edge to serve its distributions (EDGECERT_JOB_DEPLOY_TIMEOUT). */
+    public static final Duration DEFAULT_DEPLOY_TIMEOUT = Duration.ofMinutes(10);
 
     private final JobLeases leases;
     private final ImportWorkflow workflow;
@@ -35,7 +37,7 @@ public final class JobRunner implements AutoCloseable {
 
     public JobRunner(Database db, JobService jobs, CertificateService certificates, DistributionService distributions,
                      EventLog events, Clock clock, MeterRegistry metrics, String nodeId, int itemThreads,
-                     int maxConcurrentJobs) {
+                     int maxConcurrentJobs, Duration deployTimeout) {
         this.metrics = metrics;
         this.leases = new JobLeases(db, jobs.repository, nodeId);
         this.itemWorkers = Executors.newFixedThreadPool(itemThreads, r -> {
@@ -43,7 +45,8 @@ public final class JobRunner implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.workflow = new ImportWorkflow(db, jobs, certificates, distributions, events, clock, itemWorkers);
+        this.workflow = new ImportWorkflow(db, jobs, certificates, distributions, events, clock, itemWorkers,
+                deployTimeout);
         Gauge.builder("edgecert_jobs_awaiting_deploy", workflow, ImportWorkflow::awaitingDeploy)
                 .description("jobs of this node waiting for the edge to deploy their distributions").register(metrics);
         this.loop = new ClaimLoop<>("edgecert-job", maxConcurrentJobs, SAFETY_POLL,
