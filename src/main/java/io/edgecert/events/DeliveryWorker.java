@@ -79,15 +79,17 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** Fans out what is new, then claims up to {@code free} due deliveries within each subscription's share. */
     private List<Claimed> claim(int free) {
-        fanout.run();
         Set<String> saturated;
         synchronized (this) {
             saturated = inFlight.entrySet().stream().filter(e -> e.getValue() >= perSubscription)
                     .map(Map.Entry::getKey).collect(Collectors.toSet());
         }
-        Instant now = clock.instant();
         String token = Ids.newId();
+        boolean[] moreEvents = {false};
+        // one transaction for both, so an idle look costs one (bench/idle); what it fans out is claimable at once
         List<DeliveryRepository.Due> claimed = db.inTransaction(c -> {
+            moreEvents[0] = fanout.runOnce(c) == Fanout.BATCH;
+            Instant now = clock.instant();
             Map<String, Integer> taken = new HashMap<>();
             List<DeliveryRepository.Due> got = new ArrayList<>();
             for (DeliveryRepository.Due d : deliveries.lockDue(c, now, saturated, free * 2)) {
@@ -104,6 +106,10 @@ public final class DeliveryWorker implements AutoCloseable {
             }
             return got;
         });
+        if (moreEvents[0]) {
+            fanout.run(); // a burst: the rest of the outbox, then the loop claims again
+            loop.wake();
+        }
         synchronized (this) {
             claimed.forEach(d -> inFlight.merge(d.subscriptionId(), 1, Integer::sum));
         }

@@ -38,25 +38,28 @@ final class Fanout {
     }
 
     private int runOnce() {
-        return db.inTransaction(c -> {
-            List<DeliveryRepository.NewEvent> events = deliveries.lockNewEvents(c, BATCH);
-            if (events.isEmpty()) {
-                return 0;
-            }
-            List<Subscription> all = subscriptions.all(c);
-            List<DeliveryRepository.NewDelivery> out = new ArrayList<>();
-            for (DeliveryRepository.NewEvent e : events) {
-                for (Subscription s : all) {
-                    if (s.wants(e.type())) {
-                        out.add(new DeliveryRepository.NewDelivery(s.id(), e.id(), e.type()));
-                    }
+        return db.inTransaction(this::runOnce);
+    }
+
+    /** One batch in the caller's transaction (the delivery worker's claim): returns the events handled. */
+    int runOnce(java.sql.Connection c) throws java.sql.SQLException {
+        List<DeliveryRepository.NewEvent> events = deliveries.lockNewEvents(c, BATCH);
+        if (events.isEmpty()) {
+            return 0;
+        }
+        List<Subscription> all = subscriptions.all(c);
+        List<DeliveryRepository.NewDelivery> out = new ArrayList<>();
+        for (DeliveryRepository.NewEvent e : events) {
+            for (Subscription s : all) {
+                if (s.wants(e.type())) {
+                    out.add(new DeliveryRepository.NewDelivery(s.id(), e.id(), e.type()));
                 }
             }
-            if (!out.isEmpty()) {
-                deliveries.insertPending(c, out, clock.instant());
-            }
-            deliveries.markFannedOut(c, events);
-            return events.size();
-        });
+        }
+        if (!out.isEmpty()) {
+            deliveries.insertPending(c, out, clock.instant());
+        }
+        deliveries.markFannedOut(c, events);
+        return events.size();
     }
 }
