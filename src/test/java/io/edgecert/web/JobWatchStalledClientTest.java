@@ -83,6 +83,9 @@ class JobWatchStalledClientTest {
                 stallingServer.stop();
             }
         }
+        // the delivery pool is the watchers' and ends with the node, the thread of the stalled send too
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("edgecert-job-delivery") && t.isAlive()));
     }
 
     private static String submit(TestNode node) {
