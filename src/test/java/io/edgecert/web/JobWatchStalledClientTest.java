@@ -2,9 +2,7 @@ package io.edgecert.web;
 
 import io.edgecert.jobs.JobWatchers;
 import io.edgecert.testing.HeldJobRunner;
-import io.edgecert.testing.TestApi;
 import io.edgecert.testing.TestNode;
-import io.edgecert.testing.TestPki;
 import io.javalin.Javalin;
 import io.javalin.http.sse.SseHandler;
 import org.junit.jupiter.api.Test;
@@ -18,10 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,8 +46,7 @@ class JobWatchStalledClientTest {
                     }, job -> "finished"))).start("127.0.0.1", 0);
             HttpClient http = HttpClient.newHttpClient();
             try (HeldJobRunner held = HeldJobRunner.hold(node); Socket stalled = new Socket()) {
-                String jobId = submit(node);
-                held.assertPending(jobId);
+                String jobId = held.submitImport(5);
 
                 stalled.setReceiveBufferSize(1024);
                 stalled.connect(new InetSocketAddress("127.0.0.1", stallingServer.port()));
@@ -86,18 +80,5 @@ class JobWatchStalledClientTest {
         // the delivery pool is the watchers' and ends with the node, the thread of the stalled send too
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("edgecert-job-delivery") && t.isAlive()));
-    }
-
-    private static String submit(TestNode node) {
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            String name = "s" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
-            TestPki.Hierarchy h = TestPki.hierarchy(TestPki.ec("secp256r1"), name);
-            items.add(Map.of("certificate", h.leaf().certificatePem(), "privateKey", h.leaf().keyPem(),
-                    "certificateChain", h.chainPem()));
-        }
-        TestApi.Response r = node.api().post("/api/v1/jobs/import-certificates", Map.of("certificates", items));
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        return r.json().get("jobId").asText();
     }
 }
