@@ -13,6 +13,8 @@ import java.util.function.Function;
  * changes, then "finished" and close. The client is one listener of the job's shared watcher
  * ({@link JobWatchers}), which reads the job once per change for all its clients, whichever node
  * runs it. The API and the console both watch jobs this way, with their own event bodies.
+ * The sends run on the watchers' delivery pool, never on the watcher thread: a client that stops
+ * reading blocks only its own send, and meanwhile skips to the latest state (finished is kept).
  */
 public final class JobWatch {
     private JobWatch() {

@@ -1,16 +1,12 @@
 package io.edgecert.jobs;
 
 import io.edgecert.testing.HeldJobRunner;
-import io.edgecert.testing.TestApi;
 import io.edgecert.testing.TestNode;
-import io.edgecert.testing.TestPki;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,17 +24,7 @@ class JobWatchersTest {
             List<List<JobStatus>> seen = new ArrayList<>();
             long readsBefore;
             try (HeldJobRunner held = HeldJobRunner.hold(node)) {
-                List<Map<String, Object>> items = new ArrayList<>();
-                for (int i = 0; i < 20; i++) {
-                    String name = "w" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
-                    TestPki.Hierarchy h = TestPki.hierarchy(TestPki.ec("secp256r1"), name);
-                    items.add(Map.of("certificate", h.leaf().certificatePem(), "privateKey", h.leaf().keyPem(),
-                            "certificateChain", h.chainPem()));
-                }
-                TestApi.Response r = node.api().post("/api/v1/jobs/import-certificates", Map.of("certificates", items));
-                assertThat(r.status()).as(r.body()).isEqualTo(202);
-                jobId = r.json().get("jobId").asText();
-                held.assertPending(jobId);
+                jobId = held.submitImport(20);
                 for (int i = 0; i < CLIENTS; i++) {
                     List<JobStatus> statuses = new CopyOnWriteArrayList<>();
                     seen.add(statuses);

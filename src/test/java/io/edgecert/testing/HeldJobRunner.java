@@ -75,6 +75,22 @@ public final class HeldJobRunner implements AutoCloseable {
         }
     }
 
+    /** Submits an import of that many fresh certificates (no distributions); it stays PENDING while held. */
+    public String submitImport(int certificates) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < certificates; i++) {
+            String name = "c" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+            TestPki.Hierarchy h = TestPki.hierarchy(TestPki.ec("secp256r1"), name);
+            items.add(Map.of("certificate", h.leaf().certificatePem(), "privateKey", h.leaf().keyPem(),
+                    "certificateChain", h.chainPem()));
+        }
+        TestApi.Response r = node.api().post("/api/v1/jobs/import-certificates", Map.of("certificates", items));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        String jobId = r.json().get("jobId").asText();
+        assertPending(jobId);
+        return jobId;
+    }
+
     /** The premise of a held test: the job has not started. */
     public void assertPending(String jobId) {
         assertThat(node.api().get("/api/v1/jobs/" + jobId).json().get("status").asText()).isEqualTo("PENDING");
