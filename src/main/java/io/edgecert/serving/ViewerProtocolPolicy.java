@@ -7,7 +7,7 @@ import java.util.Optional;
 public enum ViewerProtocolPolicy {
     /** Served on plain HTTP too. */
     ALLOW_ALL("allow-all"),
-    /** 301 to https (today's behaviour for every distribution). */
+    /** Redirected to https (308, today's behaviour for every distribution). */
     REDIRECT_TO_HTTPS("redirect-to-https"),
     /** 403 on plain HTTP. */
     HTTPS_ONLY("https-only");
