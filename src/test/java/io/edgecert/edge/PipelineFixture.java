@@ -187,7 +187,7 @@ final class PipelineFixture implements AutoCloseable {
             if (statuses && path.startsWith("/status/")) {
                 status = Integer.parseInt(path.substring(8, 11));
             }
-            if (path.startsWith("/slow")) {
+            if (path.contains("/slow")) {
                 try {
                     Thread.sleep(300);
                 } catch (InterruptedException e) {
