@@ -139,4 +139,58 @@ class CacheStoreTest {
         reading.release();
         assertThat(allocator.live()).isZero();
     }
+
+    @Test
+    void readersOnManyThreadsWhileObjectsAreEvictedAndPurgedGetWholeBodiesOrNothing() throws Exception {
+        store.close();
+        store = new CacheStore(CacheSettings.ofMemory(1L << 20), new SimpleMeterRegistry(), allocator);
+        int keys = 50;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int seed = t;
+                work.add(threads.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        int n = (i * 7 + seed) % keys;
+                        store(store, key("d1", "/k" + n), bytes(30_000, n));
+                        if (i % 13 == 0) {
+                            store.purge("d1", List.of("/k" + (n + 1) % keys));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int t = 0; t < 4; t++) {
+                work.add(threads.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        int n = i % keys;
+                        for (CachedObject o : store.lookup(key("d1", "/k" + n))) {
+                            Optional<ByteBuf> b = o.retainedBody();
+                            if (b.isPresent()) {
+                                byte[] out = new byte[b.get().readableBytes()];
+                                b.get().getBytes(0, out);
+                                b.get().release();
+                                assertThat(out).isEqualTo(bytes(30_000, n));
+                                reads.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(1500);
+            stop.set(true);
+            for (java.util.concurrent.Future<?> f : work) {
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(reads.get()).isPositive();
+        assertThat(store.byteCount()).isLessThanOrEqualTo(1L << 20);
+        assertThat(allocator.live()).as("what is live is what is stored").isEqualTo(store.objectCount());
+    }
 }
