@@ -85,6 +85,11 @@ class ApiConventionsTest {
         for (int i = 0; i < 3; i++) {
             assertThat(api.post("/api/v1/subscriptions/" + subscription + "/test", Map.of()).status()).isEqualTo(200);
         }
+        for (int i = 0; i < 3; i++) {
+            TestApi.Response inv = api.post("/api/v1/distributions/" + distribution + "/invalidations",
+                    Map.of("paths", List.of("/paged-" + i), "callerReference", "paged-" + i));
+            assertThat(inv.status()).as(inv.body()).isEqualTo(201);
+        }
         for (String kind : List.of("cache", "origin-request", "response-headers")) {
             for (int i = 0; i < 3; i++) {
                 TestApi.Response p = api.post("/api/v1/" + kind + "-policies", Map.of("name", "paged-" + i));
@@ -102,6 +107,7 @@ class ApiConventionsTest {
                 new Listing("/api/v1/jobs/" + bigJob + "/items", "index", Comparator.comparingInt(n -> n.get("index").asInt())),
                 new Listing("/api/v1/subscriptions", "id", byId),
                 new Listing("/api/v1/subscriptions/" + subscription + "/deliveries", "id", newestFirst),
+                new Listing("/api/v1/distributions/" + distribution + "/invalidations", "id", newestFirst),
                 new Listing("/api/v1/cache-policies", "id", managedThenCustom(ManagedPolicies.CACHE.stream()
                         .map(io.edgecert.serving.CachePolicy::id).toList())),
                 new Listing("/api/v1/origin-request-policies", "id", managedThenCustom(ManagedPolicies.ORIGIN_REQUEST.stream()
@@ -142,7 +148,7 @@ class ApiConventionsTest {
             }
         });
         assertThat(paged).containsExactlyInAnyOrder("/api/v1/certificates", "/api/v1/distributions",
-                "/api/v1/distributions/{id}/versions", "/api/v1/jobs", "/api/v1/jobs/{id}/items",
+                "/api/v1/distributions/{id}/versions", "/api/v1/distributions/{id}/invalidations", "/api/v1/jobs", "/api/v1/jobs/{id}/items",
                 "/api/v1/subscriptions", "/api/v1/subscriptions/{id}/deliveries", "/api/v1/cache-policies",
                 "/api/v1/origin-request-policies", "/api/v1/response-headers-policies");
         assertThat(paged).hasSameSizeAs(listings);
