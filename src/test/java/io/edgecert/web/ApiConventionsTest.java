@@ -76,6 +76,11 @@ class ApiConventionsTest {
             assertThat(u.status()).as(u.body()).isEqualTo(200);
         }
         for (int i = 0; i < 3; i++) {
+            TestApi.Response inv = api.post("/api/v1/distributions/" + distribution + "/invalidations",
+                    Map.of("paths", List.of("/p" + i)));
+            assertThat(inv.status()).as(inv.body()).isEqualTo(201);
+        }
+        for (int i = 0; i < 3; i++) {
             TestApi.Response s = api.post("/api/v1/subscriptions", Map.of("protocol", "https",
                     "endpoint", "https://hooks.example.com/" + i));
             assertThat(s.status()).as(s.body()).isEqualTo(201);
@@ -91,6 +96,7 @@ class ApiConventionsTest {
                 new Listing("/api/v1/distributions", "id", byId),
                 new Listing("/api/v1/distributions/" + distribution + "/versions", "version",
                         Comparator.comparingInt(n -> n.get("version").asInt())),
+                new Listing("/api/v1/distributions/" + distribution + "/invalidations", "id", newestFirst),
                 new Listing("/api/v1/jobs", "id", newestFirst),
                 new Listing("/api/v1/jobs/" + bigJob + "/items", "index", Comparator.comparingInt(n -> n.get("index").asInt())),
                 new Listing("/api/v1/subscriptions", "id", byId),
@@ -122,7 +128,7 @@ class ApiConventionsTest {
             }
         });
         assertThat(paged).containsExactlyInAnyOrder("/api/v1/certificates", "/api/v1/distributions",
-                "/api/v1/distributions/{id}/versions", "/api/v1/jobs", "/api/v1/jobs/{id}/items",
+                "/api/v1/distributions/{id}/versions", "/api/v1/distributions/{id}/invalidations", "/api/v1/jobs", "/api/v1/jobs/{id}/items",
                 "/api/v1/subscriptions", "/api/v1/subscriptions/{id}/deliveries");
         assertThat(paged).hasSameSizeAs(listings);
     }
