@@ -140,7 +140,9 @@ public final class EdgeServer implements AutoCloseable {
             }
         };
         // The stages of other parts join here, one line each: .withHeaders(...), .withCache(...), .withCompress(...)
-        RequestPipeline.Stages stages = RequestPipeline.Stages.NONE;
+        RequestPipeline.Stages stages = RequestPipeline.Stages.NONE
+                .withHeaders(ResponseHeadersHandler::new)
+                .withCompress(CompressionHandler::new);
         RequestPipeline.Context requestStages = new RequestPipeline.Context(() -> routes, origins,
                 settings.originResponseTimeout().toMillis(), this::httpsPort, accessLog, stages);
         httpsChannel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel)
