@@ -60,6 +60,19 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
                         entry("epoll", EdgeTransport.Choice.EPOLL), entry("nio", EdgeTransport.Choice.NIO)),
                 env.choice("EDGECERT_EDGE_RSA_SIGNER", RsaSigner.AUTO, entry("auto", RsaSigner.AUTO),
                         entry("openssl", RsaSigner.OPENSSL), entry("boringssl", RsaSigner.BORINGSSL)),
-                env.get("EDGECERT_ACCESS_LOG"));
+                accessLog(env));
+    }
+
+    /** "stdout", or a file whose directory exists (the file is created, then appended to). */
+    private static Optional<String> accessLog(Env env) {
+        Optional<String> target = env.get("EDGECERT_ACCESS_LOG");
+        target.filter(t -> !t.equalsIgnoreCase("stdout")).ifPresent(t -> {
+            Path dir = Path.of(t).toAbsolutePath().getParent();
+            if (dir == null || !java.nio.file.Files.isDirectory(dir) || java.nio.file.Files.isDirectory(Path.of(t))) {
+                throw new io.edgecert.config.ConfigException("EDGECERT_ACCESS_LOG must be stdout or a file in an existing directory, got '"
+                        + t + "'");
+            }
+        });
+        return target;
     }
 }
