@@ -59,6 +59,8 @@ public final class EdgeServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Counter handshakes;
     private final Counter handshakeFailures;
+    /** What this node served, per distribution: the console's charts read it, the request path's last stage records. */
+    private final Traffic traffic = new Traffic(java.time.Clock.systemUTC());
     private volatile RouteTable routes = RouteTable.EMPTY;
     private Channel httpsChannel;
     private Channel httpChannel;
@@ -233,6 +235,11 @@ public final class EdgeServer implements AutoCloseable {
 
     public int sslContextsHeld() {
         return certificates.contextCount();
+    }
+
+    /** This node's traffic counters per distribution (requests, bytes, cache hits, origin time). */
+    public Traffic traffic() {
+        return traffic;
     }
 
     @Override
