@@ -157,7 +157,8 @@ public final class EdgecertNode implements AutoCloseable {
         Notifications notifications = track(Notifications.start(database, cipher, clock, metrics, config.notifications()));
 
         io.edgecert.web.console.Console console = track(new io.edgecert.web.console.Console(database, certificates,
-                distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock));
+                distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock,
+                edgeServer.traffic()));
 
         api = track(new ApiServer(adminToken, database, metrics, List.of(
                 new CertificateRoutes(certificates, metrics),

@@ -63,6 +63,8 @@ public final class EdgeServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Counter handshakes;
     private final Counter handshakeFailures;
+    /** What this node served, per distribution: the console's charts read it, the request path's last stage records. */
+    private final Traffic traffic = new Traffic(java.time.Clock.systemUTC());
     private final Optional<AccessLog> accessLog;
     private volatile RouteTable routes = RouteTable.EMPTY;
     private Channel httpsChannel;
@@ -144,7 +146,7 @@ public final class EdgeServer implements AutoCloseable {
                 .withHeaders(ResponseHeadersHandler::new)
                 .withCompress(CompressionHandler::new);
         RequestPipeline.Context requestStages = new RequestPipeline.Context(() -> routes, origins,
-                settings.originResponseTimeout().toMillis(), this::httpsPort, accessLog, stages);
+                settings.originResponseTimeout().toMillis(), this::httpsPort, accessLog, stages, Optional.of(traffic));
         httpsChannel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -244,6 +246,11 @@ public final class EdgeServer implements AutoCloseable {
 
     public int sslContextsHeld() {
         return certificates.contextCount();
+    }
+
+    /** This node's traffic counters per distribution (requests, bytes, cache hits, origin time). */
+    public Traffic traffic() {
+        return traffic;
     }
 
     @Override
