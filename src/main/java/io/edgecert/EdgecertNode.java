@@ -130,10 +130,9 @@ public final class EdgecertNode implements AutoCloseable {
         edgeDeployment = track(deployment);
 
         // Every node follows every invalidation: it drops the matching objects from this node's
-        // cache and records that it did. The purger is the edge's cache store; until it is wired
-        // here it is CachePurger.NONE (nothing is cached yet). Tests wrap it (purgers) to record.
+        // cache (the edge's store) and records that it did. Tests wrap it (purgers) to record.
         invalidations = new InvalidationService(database, clock);
-        track(new InvalidationFollower(invalidations, purgers.apply(CachePurger.NONE), nodeId,
+        track(new InvalidationFollower(invalidations, purgers.apply(edgeServer.cache()), nodeId,
                 database.signals().wakeup(InvalidationChannels.CREATED)).start());
 
         new JvmMemoryMetrics().bindTo(metrics);
