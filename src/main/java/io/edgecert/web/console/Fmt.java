@@ -59,6 +59,26 @@ public final class Fmt {
         };
     }
 
+    /** "1.5 MB": bytes in powers of 1000, as the charts label them. */
+    public static String bytes(long n) {
+        if (n < 1000) {
+            return n + " B";
+        }
+        String[] units = {"kB", "MB", "GB", "TB", "PB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    }
+
+    /** "87.5 %", or "–" when there is nothing to divide. */
+    public static String percent(Optional<Double> ratio) {
+        return ratio.map(r -> String.format(java.util.Locale.ROOT, "%.1f %%", r * 100)).orElse("–");
+    }
+
     /** "a, b, c and 4 more". */
     public static String shortList(List<String> items, int shown) {
         if (items.isEmpty()) {

@@ -71,6 +71,11 @@ public final class Views {
         }
     }
 
+    /** A distribution's traffic on this node: totals of the last hour and day, and where the charts' data is. */
+    public record TrafficSummary(String dataHref, long hourRequests, String hourBytes, String hourHitRatio,
+                                 long dayRequests, String dayBytes, String dayHitRatio) {
+    }
+
     public record KeyValue(String key, String value) {
     }
 
