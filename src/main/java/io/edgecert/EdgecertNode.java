@@ -20,10 +20,16 @@ import io.edgecert.events.EventLog;
 import io.edgecert.events.Notifications;
 import io.edgecert.web.DistributionRoutes;
 import io.edgecert.distributions.DistributionService;
+import io.edgecert.distributions.policies.PolicyService;
 import io.edgecert.distributions.DistributionChannels;
 import io.edgecert.edge.EdgeDeployment;
 import io.edgecert.edge.EdgeSnapshot;
 import io.edgecert.serving.EdgeRoute;
+import io.edgecert.serving.CachePurger;
+import io.edgecert.distributions.invalidations.InvalidationChannels;
+import io.edgecert.distributions.invalidations.InvalidationFollower;
+import io.edgecert.distributions.invalidations.InvalidationService;
+import io.edgecert.web.InvalidationRoutes;
 import io.edgecert.edge.EdgeServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -44,6 +50,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.UnaryOperator;
 
 /**
  * One running edgecert: wires the parts together in dependency order and closes them in reverse.
@@ -59,12 +66,16 @@ public final class EdgecertNode implements AutoCloseable {
     private final ServingKeys servingKeys;
     private final ApiServer api;
     private final DistributionService distributions;
+    private final PolicyService policies;
     private final EdgeDeployment edgeDeployment;
     private final EdgeServer edgeServer;
     private final JobService jobs;
+    private final InvalidationService invalidations;
+    private final String nodeId;
     private volatile List<EdgeRoute> servedRoutes = List.of();
 
-    private EdgecertNode(EdgecertConfig config, List<AutoCloseable> closeables) throws Exception {
+    private EdgecertNode(EdgecertConfig config, UnaryOperator<CachePurger> purgers, List<AutoCloseable> closeables)
+            throws Exception {
         this.closeables = closeables;
         Files.createDirectories(config.dataDir());
         Clock clock = Clock.systemUTC();
@@ -82,7 +93,6 @@ public final class EdgecertNode implements AutoCloseable {
         FutureTask<Optional<EdgeSnapshot>> snapshot = new FutureTask<>(() -> EdgeSnapshot.read(snapshotFile));
         new Thread(snapshot, "edgecert-snapshot-read").start();
         EdgeDeployment deployment;
-        String nodeId;
         TrustStore trustStore;
         KeyCipher cipher;
         try {
@@ -93,7 +103,8 @@ public final class EdgecertNode implements AutoCloseable {
                     cipher, clock, config.maxCertificates());
             servingKeys = new ServingKeys(database, cipher);
             nodeId = NodeId.load(config.dataDir());
-            distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
+            policies = new PolicyService(database, clock);
+            distributions = new DistributionService(database, certificates, policies, clock, config.edgeDomain());
             certificates.setUsage(distributions);
             deployment = new EdgeDeployment(distributions.routesForEdge(), new EdgeDeployment.Edge() {
                 @Override
@@ -118,6 +129,13 @@ public final class EdgecertNode implements AutoCloseable {
         }
         edgeDeployment = track(deployment);
 
+        // Every node follows every invalidation: it drops the matching objects from this node's
+        // cache and records that it did. The purger is the edge's cache store; until it is wired
+        // here it is CachePurger.NONE (nothing is cached yet). Tests wrap it (purgers) to record.
+        invalidations = new InvalidationService(database, clock);
+        track(new InvalidationFollower(invalidations, purgers.apply(CachePurger.NONE), nodeId,
+                database.signals().wakeup(InvalidationChannels.CREATED)).start());
+
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -139,11 +157,14 @@ public final class EdgecertNode implements AutoCloseable {
         Notifications notifications = track(Notifications.start(database, cipher, clock, metrics, config.notifications()));
 
         io.edgecert.web.console.Console console = track(new io.edgecert.web.console.Console(database, certificates,
-                distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock));
+                distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock,
+                edgeServer.traffic()));
 
         api = track(new ApiServer(adminToken, database, metrics, List.of(
                 new CertificateRoutes(certificates, metrics),
                 new DistributionRoutes(distributions),
+                new io.edgecert.web.PolicyRoutes(policies),
+                new InvalidationRoutes(invalidations),
                 jobRoutes,
                 new SubscriptionRoutes(notifications.subscriptions())), java.util.Optional.of(console))
                 .start(config.apiBind(), config.apiPort()));
@@ -163,9 +184,17 @@ public final class EdgecertNode implements AutoCloseable {
     }
 
     public static EdgecertNode start(EdgecertConfig config) throws Exception {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * A node whose invalidation follower purges through {@code purgers} applied to this node's
+     * own cache purger (a test wraps it to see what each node was asked to drop).
+     */
+    public static EdgecertNode start(EdgecertConfig config, UnaryOperator<CachePurger> purgers) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            return new EdgecertNode(config, started);
+            return new EdgecertNode(config, purgers, started);
         } catch (Exception | Error e) {
             // e.g. the API port taken: the database, edge and workers already started must not linger
             closeAll(started);
@@ -208,9 +237,22 @@ public final class EdgecertNode implements AutoCloseable {
         return distributions;
     }
 
+    public PolicyService policies() {
+        return policies;
+    }
+
     /** What this node's edge was last told to serve. */
     public List<EdgeRoute> servedRoutes() {
         return servedRoutes;
+    }
+
+    /** This node's name in edge_nodes (and job leases, invalidation_nodes). */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public InvalidationService invalidations() {
+        return invalidations;
     }
 
     public JobService jobs() {

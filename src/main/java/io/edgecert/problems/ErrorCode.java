@@ -33,6 +33,12 @@ public enum ErrorCode {
     ResourceInUse,
     PreconditionFailed,
     InvalidMinimumProtocolVersion,
+    // invalidations (CloudFront's names)
+    InvalidArgument,
+    NoSuchDistribution,
+    NoSuchInvalidation,
+    TooManyInvalidationsInProgress,
+    InvalidationBatchAlreadyExists,
     // generic
     InvalidRequest,
     Unauthorized,

@@ -30,6 +30,11 @@ public final class HttpProblem {
         return new Refusal(status, code, detail);
     }
 
+    /** The problem as application/problem+json, for a console endpoint that answers JSON. */
+    public static void respond(io.javalin.http.Context ctx, ProblemException e) {
+        ProblemResponses.render(ctx, e);
+    }
+
     public static int statusOf(ProblemException e) {
         if (e instanceof Refusal r) {
             return r.status;
@@ -44,6 +49,11 @@ public final class HttpProblem {
     public static int statusOf(ErrorCode code) {
         return switch (code) {
             case LimitExceeded, CnameAlreadyExists, ResourceInUse -> 409;
+            // CloudFront's statuses: a batch over the in-progress limits is its 400, a reused
+            // callerReference with other paths its 409
+            case InvalidArgument, TooManyInvalidationsInProgress -> 400;
+            case InvalidationBatchAlreadyExists -> 409;
+            case NoSuchDistribution, NoSuchInvalidation -> 404;
             case PreconditionFailed -> 412;
             case Unauthorized -> 401;
             case Forbidden -> 403;

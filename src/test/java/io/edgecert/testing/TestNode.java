@@ -2,6 +2,7 @@ package io.edgecert.testing;
 
 import io.edgecert.EdgecertConfig;
 import io.edgecert.EdgecertNode;
+import io.edgecert.serving.CachePurger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A real edgecert node for tests: its own temp data dir, a random API port, a known admin token,
@@ -25,9 +27,12 @@ public final class TestNode implements AutoCloseable {
 
     private final Map<String, String> env;
     private final boolean ownsDatabase;
+    private final UnaryOperator<CachePurger> purgers;
 
-    private TestNode(EdgecertNode node, Path dataDir, TestPostgres.Db postgres, Map<String, String> env, boolean ownsDatabase) {
+    private TestNode(EdgecertNode node, Path dataDir, TestPostgres.Db postgres, Map<String, String> env, boolean ownsDatabase,
+                     UnaryOperator<CachePurger> purgers) {
         this.node = node;
+        this.purgers = purgers;
         this.dataDir = dataDir;
         this.postgres = postgres;
         this.env = Map.copyOf(env);
@@ -42,6 +47,11 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(Store store, Map<String, String> extraEnv) {
+        return start(store, extraEnv, UnaryOperator.identity());
+    }
+
+    /** A node whose invalidation follower purges through {@code purgers} (EdgecertNode.start). */
+    public static TestNode start(Store store, Map<String, String> extraEnv, UnaryOperator<CachePurger> purgers) {
         try {
             Path dir = Files.createTempDirectory("edgecert-test");
             Map<String, String> env = new HashMap<>();
@@ -60,7 +70,7 @@ public final class TestNode implements AutoCloseable {
                 env.put("EDGECERT_DB_USER", "postgres");
             }
             env.putAll(extraEnv);
-            return new TestNode(EdgecertNode.start(EdgecertConfig.from(env)), dir, pg, env, true);
+            return new TestNode(EdgecertNode.start(EdgecertConfig.from(env), purgers), dir, pg, env, true, purgers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -75,6 +85,11 @@ public final class TestNode implements AutoCloseable {
 
     /** Another node on the same database, with some settings of its own (EDGECERT_JOB_WORKERS...). */
     public TestNode startAnotherNode(Map<String, String> overrides) {
+        return startAnotherNode(overrides, UnaryOperator.identity());
+    }
+
+    /** Another node on the same database whose invalidation follower purges through {@code purgers}. */
+    public TestNode startAnotherNode(Map<String, String> overrides, UnaryOperator<CachePurger> purgers) {
         if (postgres == null) {
             throw new IllegalStateException("only nodes on PostgreSQL can share a database");
         }
@@ -83,7 +98,7 @@ public final class TestNode implements AutoCloseable {
             Map<String, String> next = new HashMap<>(env);
             next.put("EDGECERT_DATA_DIR", dir.toString());
             next.putAll(overrides);
-            return new TestNode(EdgecertNode.start(EdgecertConfig.from(next)), dir, postgres, next, false);
+            return new TestNode(EdgecertNode.start(EdgecertConfig.from(next), purgers), dir, postgres, next, false, purgers);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -101,7 +116,7 @@ public final class TestNode implements AutoCloseable {
     public void restart() {
         stop();
         try {
-            node = EdgecertNode.start(EdgecertConfig.from(env));
+            node = EdgecertNode.start(EdgecertConfig.from(env), purgers);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

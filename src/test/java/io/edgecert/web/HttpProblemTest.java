@@ -28,6 +28,10 @@ class HttpProblemTest {
         BEFORE.put(ErrorCode.Forbidden, 403);
         BEFORE.put(ErrorCode.NotFound, 404);
         BEFORE.put(ErrorCode.InternalError, 500);
+        // added with invalidations, with CloudFront's statuses
+        BEFORE.put(ErrorCode.NoSuchDistribution, 404);
+        BEFORE.put(ErrorCode.NoSuchInvalidation, 404);
+        BEFORE.put(ErrorCode.InvalidationBatchAlreadyExists, 409);
     }
 
     @Test

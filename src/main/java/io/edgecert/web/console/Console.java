@@ -7,6 +7,7 @@ import io.edgecert.certificates.CertificateService;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.events.Subscriptions;
 import io.edgecert.jobs.JobService;
+import io.edgecert.serving.TrafficSeries;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
@@ -71,6 +72,8 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
     final Clock clock;
     final Accounts accounts;
     final PendingImports pending;
+    /** This node's edge traffic (the distribution page's charts); nodes do not share it. */
+    final TrafficSeries.Source traffic;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     private final Assets assets = new Assets();
     private final AuthPages auth;
@@ -82,7 +85,8 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
 
     public Console(Database db, CertificateService certificates, DistributionService distributions, JobService jobs,
                    Subscriptions subscriptions, AdminToken adminToken, Path dataDir, Optional<String> initialPassword,
-                   Clock clock) {
+                   Clock clock, TrafficSeries.Source traffic) {
+        this.traffic = traffic;
         this.certificates = certificates;
         this.distributions = distributions;
         this.jobs = jobs;
@@ -216,6 +220,15 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
         return new Frame(title, "", null, loginCsrf, flash, assets.htmxPath(), assets.cssPath(), assets.jsPath());
     }
 
+    /** uPlot's script and stylesheet (its webjar) and the console's chart script, for the pages with charts. */
+    ChartAssets chartAssets() {
+        return assets.charts();
+    }
+
+    /** The asset paths of a page with charts. */
+    public record ChartAssets(String uplotJs, String uplotCss, String chartsJs) {
+    }
+
     void render(Context ctx, int status, String template, Map<String, Object> params) {
         ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
                 .result(html(template, params));
@@ -289,6 +302,7 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
         private final String htmxPath;
         private final String cssPath;
         private final String jsPath;
+        private final ChartAssets charts;
 
         record Asset(byte[] bytes, String contentType) {
         }
@@ -299,6 +313,14 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
                     "text/javascript; charset=utf-8"));
             byName.put("console.css", new Asset(load("console/console.css"), "text/css; charset=utf-8"));
             byName.put("console.js", new Asset(load("console/console.js"), "text/javascript; charset=utf-8"));
+            String uplotVersion = webjarVersion("uplot");
+            String uplot = "META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/";
+            byName.put("uPlot.iife.min.js", new Asset(load(uplot + "uPlot.iife.min.js"), "text/javascript; charset=utf-8"));
+            byName.put("uPlot.min.css", new Asset(load(uplot + "uPlot.min.css"), "text/css; charset=utf-8"));
+            byName.put("charts.js", new Asset(load("console/charts.js"), "text/javascript; charset=utf-8"));
+            charts = new ChartAssets("/console/assets/uPlot.iife.min.js?v=" + uplotVersion,
+                    "/console/assets/uPlot.min.css?v=" + uplotVersion,
+                    "/console/assets/charts.js?v=" + version(byName.get("charts.js").bytes()));
             htmxPath = "/console/assets/htmx.min.js?v=" + htmxVersion;
             cssPath = "/console/assets/console.css?v=" + version(byName.get("console.css").bytes());
             jsPath = "/console/assets/console.js?v=" + version(byName.get("console.js").bytes());
@@ -314,6 +336,10 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
 
         String htmxPath() {
             return htmxPath;
+        }
+
+        ChartAssets charts() {
+            return charts;
         }
 
         String cssPath() {

@@ -8,7 +8,9 @@ import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.CopyFrom;
 import io.edgecert.distributions.DistributionService.Settings;
+import io.edgecert.json.Json;
 import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.serving.TrafficSeries;
 import io.edgecert.web.HttpProblem;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
@@ -46,6 +48,7 @@ final class DistributionPages {
                 "", "", "", "", Optional.ofNullable(ctx.queryParam("copyFrom")).orElse(""), ""), Errors.none()));
         app.post("/distributions", this::create);
         app.get("/distributions/{id}", this::detail);
+        app.get("/distributions/{id}/traffic.json", this::traffic);
         app.get("/distributions/{id}/edit", ctx -> renderForm(ctx, 200, formOf(console.distributions.get(ctx.pathParam("id"))),
                 Errors.none()));
         app.post("/distributions/{id}", this::update);
@@ -85,9 +88,61 @@ final class DistributionPages {
                 "defaultOrigin", c.defaultOriginId(), "minimumProtocolVersion", c.minimumProtocolVersion(),
                 "tags", c.tags().stream().map(t -> new Views.KeyValue(t.key(), t.value())).toList(),
                 "versions", versions, "created", Fmt.time(d.createdAt()), "updated", Fmt.time(d.updatedAt()),
+                "traffic", trafficSummary(d.id()), "charts", console.chartAssets(),
                 "dns", c.aliases().stream().map(a -> io.edgecert.jobs.DnsRecord.forAlias(a, d.domainName()))
                         .map(r -> new Views.DnsView(r.name(), r.type(), r.value(), r.note().orElse(null), JobPages.dnsLine(r)))
                         .toList()));
+    }
+
+    /** Last hour's and last day's totals on this node, shown above the charts (and without script). */
+    private Views.TrafficSummary trafficSummary(String id) {
+        TrafficSeries hour = console.traffic.series(id, TrafficSeries.Window.HOUR);
+        TrafficSeries day = console.traffic.series(id, TrafficSeries.Window.DAY);
+        return new Views.TrafficSummary("/distributions/" + id + "/traffic.json", hour.requests(), Fmt.bytes(hour.bytes()),
+                Fmt.percent(hour.hitRatio()), day.requests(), Fmt.bytes(day.bytes()), Fmt.percent(day.hitRatio()));
+    }
+
+    /**
+     * The charts' data: one series per metric over the window, x in epoch seconds (uPlot's time
+     * scale), the hit ratio in percent and null where a bucket had no request. This node's counts.
+     */
+    private void traffic(Context ctx) {
+        String id = ctx.pathParam("id");
+        try {
+            Distribution d = console.distributions.get(id);
+            String w = Optional.ofNullable(ctx.queryParam("window")).orElse("hour");
+            TrafficSeries.Window window = TrafficSeries.Window.parse(w).orElseThrow(() -> ProblemException.of(
+                    new Violation("window", ErrorCode.InvalidRequest, "window must be hour or day")));
+            TrafficSeries series = console.traffic.series(d.id(), window);
+            List<Long> t = new ArrayList<>();
+            List<Long> requests = new ArrayList<>();
+            List<Long> bytes = new ArrayList<>();
+            List<Double> hitRatio = new ArrayList<>();
+            for (TrafficSeries.Point p : series.points()) {
+                t.add(p.startMillis() / 1000);
+                requests.add(p.requests());
+                bytes.add(p.bytes());
+                hitRatio.add(p.hitRatio().map(r -> Math.round(r * 10_000) / 100.0).orElse(null));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("distributionId", d.id());
+            body.put("window", window.name().toLowerCase(java.util.Locale.ROOT));
+            body.put("scope", "node");
+            body.put("stepSeconds", series.stepMillis() / 1000);
+            body.put("t", t);
+            body.put("requests", requests);
+            body.put("bytes", bytes);
+            body.put("hitRatio", hitRatio);
+            Map<String, Object> totals = new LinkedHashMap<>();
+            totals.put("requests", series.requests());
+            totals.put("bytes", series.bytes());
+            totals.put("hits", series.hits());
+            totals.put("hitRatio", series.hitRatio().orElse(null));
+            body.put("totals", totals);
+            ctx.contentType("application/json").header("Cache-Control", "no-store").result(Json.write(body));
+        } catch (ProblemException e) {
+            HttpProblem.respond(ctx, e);
+        }
     }
 
     private DistributionForm formOf(Distribution d) {

@@ -13,11 +13,19 @@ public final class Fmt {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
+    private static final DateTimeFormatter MONTH_DAY = DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+
     private Fmt() {
     }
 
     public static String date(Instant i) {
         return i == null ? "" : DATE.format(i);
+    }
+
+    /** "Dec 8": a chart's axis label. */
+    public static String monthDay(Instant i) {
+        return MONTH_DAY.format(i);
     }
 
     public static String time(Instant i) {
@@ -49,6 +57,26 @@ public final class Fmt {
             case "RUNNING", "InProgress", "PENDING", "NOT_YET_VALID" -> new Badge(status, "badge warn");
             default -> new Badge(status, "badge");
         };
+    }
+
+    /** "1.5 MB": bytes in powers of 1000, as the charts label them. */
+    public static String bytes(long n) {
+        if (n < 1000) {
+            return n + " B";
+        }
+        String[] units = {"kB", "MB", "GB", "TB", "PB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    }
+
+    /** "87.5 %", or "–" when there is nothing to divide. */
+    public static String percent(Optional<Double> ratio) {
+        return ratio.map(r -> String.format(java.util.Locale.ROOT, "%.1f %%", r * 100)).orElse("–");
     }
 
     /** "a, b, c and 4 more". */
