@@ -20,6 +20,7 @@ import io.edgecert.events.EventLog;
 import io.edgecert.events.Notifications;
 import io.edgecert.web.DistributionRoutes;
 import io.edgecert.distributions.DistributionService;
+import io.edgecert.distributions.policies.PolicyService;
 import io.edgecert.distributions.DistributionChannels;
 import io.edgecert.edge.EdgeDeployment;
 import io.edgecert.edge.EdgeSnapshot;
@@ -65,6 +66,7 @@ public final class EdgecertNode implements AutoCloseable {
     private final ServingKeys servingKeys;
     private final ApiServer api;
     private final DistributionService distributions;
+    private final PolicyService policies;
     private final EdgeDeployment edgeDeployment;
     private final EdgeServer edgeServer;
     private final JobService jobs;
@@ -101,7 +103,8 @@ public final class EdgecertNode implements AutoCloseable {
                     cipher, clock, config.maxCertificates());
             servingKeys = new ServingKeys(database, cipher);
             nodeId = NodeId.load(config.dataDir());
-            distributions = new DistributionService(database, certificates, clock, config.edgeDomain());
+            policies = new PolicyService(database, clock);
+            distributions = new DistributionService(database, certificates, policies, clock, config.edgeDomain());
             certificates.setUsage(distributions);
             deployment = new EdgeDeployment(distributions.routesForEdge(), new EdgeDeployment.Edge() {
                 @Override
@@ -159,6 +162,7 @@ public final class EdgecertNode implements AutoCloseable {
         api = track(new ApiServer(adminToken, database, metrics, List.of(
                 new CertificateRoutes(certificates, metrics),
                 new DistributionRoutes(distributions),
+                new io.edgecert.web.PolicyRoutes(policies),
                 new InvalidationRoutes(invalidations),
                 jobRoutes,
                 new SubscriptionRoutes(notifications.subscriptions())), java.util.Optional.of(console))
@@ -230,6 +234,10 @@ public final class EdgecertNode implements AutoCloseable {
 
     public DistributionService distributions() {
         return distributions;
+    }
+
+    public PolicyService policies() {
+        return policies;
     }
 
     /** What this node's edge was last told to serve. */

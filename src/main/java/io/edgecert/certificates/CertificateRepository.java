@@ -344,6 +344,37 @@ final class CertificateRepository {
         }
     }
 
+    /**
+     * Counts by not_after in one pass over the not_after index up to the last bound: [0] at or
+     * before bounds[0] (expired), [k] in (bounds[k-1], bounds[k]]. Conditional counts rather than a
+     * computed bucket number: the same SQL on H2 and PostgreSQL, and no date arithmetic in either.
+     */
+    long[] countByExpiry(Connection c, List<Instant> bounds) throws SQLException {
+        int n = bounds.size();
+        StringBuilder sql = new StringBuilder("SELECT COUNT(CASE WHEN not_after <= ? THEN 1 END)");
+        for (int k = 1; k < n; k++) {
+            sql.append(", COUNT(CASE WHEN not_after > ? AND not_after <= ? THEN 1 END)");
+        }
+        sql.append(" FROM certificates WHERE not_after <= ?");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setObject(i++, Sql.utc(bounds.get(0)));
+            for (int k = 1; k < n; k++) {
+                ps.setObject(i++, Sql.utc(bounds.get(k - 1)));
+                ps.setObject(i++, Sql.utc(bounds.get(k)));
+            }
+            ps.setObject(i, Sql.utc(bounds.get(n - 1)));
+            long[] counts = new long[n];
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                for (int k = 0; k < n; k++) {
+                    counts[k] = rs.getLong(k + 1);
+                }
+            }
+            return counts;
+        }
+    }
+
     long count(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM certificates");
              ResultSet rs = ps.executeQuery()) {

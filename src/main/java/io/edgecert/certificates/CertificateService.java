@@ -72,9 +72,19 @@ public final class CertificateService {
     }
 
     /** List filters (api.md): all optional. */
+    /**
+     * @param expiringAfterDays with {@code expiringWithinDays}, only those that are still valid that
+     *                          many days from now (the console's expiry timeline: one week's bar)
+     */
     public record ListQuery(Optional<String> domain, Optional<Integer> expiringWithinDays,
                             Optional<CertificateStatus> status, Optional<String> tagKey, Optional<String> tagValue,
-                            Optional<String> cursor, Optional<Integer> limit) {
+                            Optional<String> cursor, Optional<Integer> limit, Optional<Integer> expiringAfterDays) {
+        public ListQuery(Optional<String> domain, Optional<Integer> expiringWithinDays, Optional<CertificateStatus> status,
+                         Optional<String> tagKey, Optional<String> tagValue, Optional<String> cursor,
+                         Optional<Integer> limit) {
+            this(domain, expiringWithinDays, status, tagKey, tagValue, cursor, limit, Optional.empty());
+        }
+
         public static ListQuery all() {
             return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty());
@@ -282,6 +292,14 @@ public final class CertificateService {
             }
             notAfterBefore = Optional.of(now.plus(Duration.ofDays(days)));
             notAfterAfter = Optional.of(now);
+            if (q.expiringAfterDays().isPresent()) {
+                int after = q.expiringAfterDays().get();
+                if (after < 0 || after >= days) {
+                    throw ProblemException.of(new Violation("expiringAfterDays", ErrorCode.InvalidRequest,
+                            "expiringAfterDays must be at least 0 and less than expiringWithinDays"));
+                }
+                notAfterAfter = Optional.of(now.plus(Duration.ofDays(after)));
+            }
         }
         if (q.status().isPresent()) {
             switch (q.status().get()) {
@@ -326,6 +344,43 @@ public final class CertificateService {
     public long countExpiringWithin(int days) {
         Instant now = clock.instant();
         return db.withConnection(c -> repository.countNotAfter(c, Optional.of(now), now.plus(Duration.ofDays(days))));
+    }
+
+    /**
+     * Certificates by expiry for the dashboard's timeline: how many are expired, how many expire in
+     * each of the next {@code weeks} weeks (week k: more than 7k and at most 7k + 7 days from now,
+     * what {@code expiringAfterDays=7k, expiringWithinDays=7k+7} lists). One query that counts in
+     * the database over the not_after index: no certificate is loaded, at 100,000 of them as at ten.
+     */
+    public ExpiryTimeline expiryTimeline(int weeks) {
+        if (weeks < 1 || weeks > 520) {
+            throw ProblemException.of(new Violation("weeks", ErrorCode.InvalidRequest, "weeks must be between 1 and 520"));
+        }
+        Instant now = clock.instant();
+        List<Instant> bounds = new ArrayList<>(weeks + 1);
+        for (int k = 0; k <= weeks; k++) {
+            bounds.add(now.plus(Duration.ofDays(7L * k)));
+        }
+        long[] counts = db.withConnection(c -> repository.countByExpiry(c, bounds));
+        List<ExpiryTimeline.Week> list = new ArrayList<>(weeks);
+        for (int k = 0; k < weeks; k++) {
+            list.add(new ExpiryTimeline.Week(7 * k, 7 * k + 7, bounds.get(k), bounds.get(k + 1), counts[k + 1]));
+        }
+        return new ExpiryTimeline(now, counts[0], list);
+    }
+
+    public record ExpiryTimeline(Instant now, long expired, List<Week> weeks) {
+        public ExpiryTimeline {
+            weeks = List.copyOf(weeks);
+        }
+
+        /** {@code count} certificates expire after {@code from} and at or before {@code to}. */
+        public record Week(int fromDay, int toDay, Instant from, Instant to, long count) {
+        }
+
+        public long max() {
+            return Math.max(expired, weeks.stream().mapToLong(Week::count).max().orElse(0));
+        }
     }
 
     private volatile long cachedCount = -1;

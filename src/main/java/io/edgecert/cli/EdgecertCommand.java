@@ -43,6 +43,9 @@ import java.nio.charset.Charset;
                 SubscriptionCommands.GetSubscription.class,
                 SubscriptionCommands.TestSubscription.class,
                 SubscriptionCommands.ListDeliveries.class,
+                PolicyCommands.CachePolicies.class,
+                PolicyCommands.OriginRequestPolicies.class,
+                PolicyCommands.ResponseHeadersPolicies.class,
                 ApiDocumentCommand.class,
                 CommandLine.HelpCommand.class,
         })

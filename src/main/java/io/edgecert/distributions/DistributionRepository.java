@@ -50,6 +50,7 @@ final class DistributionRepository {
         }
         insertVersion(c, id, 1, config, now);
         insertAliases(c, id, config.aliases());
+        insertPolicyRefs(c, id, config);
     }
 
     /**
@@ -75,7 +76,44 @@ final class DistributionRepository {
             ps.executeUpdate();
         }
         insertAliases(c, id, config.aliases());
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM distribution_policy_refs WHERE distribution_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        insertPolicyRefs(c, id, config);
         return true;
+    }
+
+    /** The policies the current config names (managed ones too), for in-use checks and redeploys. */
+    private static void insertPolicyRefs(Connection c, String id, DistributionConfig config) throws SQLException {
+        List<String> ids = CdnRules.policyRefs(config).stream().map(CdnRules.PolicyRef::id).distinct().toList();
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO distribution_policy_refs (distribution_id, policy_id) "
+                + "VALUES (?, ?)")) {
+            for (String p : ids) {
+                ps.setString(1, id);
+                ps.setString(2, p);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Distributions whose current config names the policy, their rows locked (before the change counter). */
+    List<String> lockUsersOfPolicy(Connection c, String policyId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM distributions WHERE id IN (SELECT distribution_id "
+                + "FROM distribution_policy_refs WHERE policy_id = ?) ORDER BY id FOR UPDATE")) {
+            ps.setString(1, policyId);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
     }
 
     private static void insertVersion(Connection c, String id, int version, DistributionConfig config, Instant now)

@@ -44,9 +44,15 @@ public final class DistributionRules {
      * EDGECERT_EDGE_DOMAIN, reserved for the distributions' own names.
      */
     public static List<Violation> check(DistributionConfig c, String edgeDomain) {
+        return check(c, edgeDomain, CdnRules.PolicyLookup.MANAGED);
+    }
+
+    /** As above, with the CDN part's policy ids looked up in {@code policies}. */
+    static List<Violation> check(DistributionConfig c, String edgeDomain, CdnRules.PolicyLookup policies) {
         List<Violation> out = new ArrayList<>();
         checkAliases(c.aliases(), edgeDomain, out);
         checkOrigins(c, out);
+        CdnRules.check(c, policies, out);
         if (MinimumProtocol.fromApiName(c.minimumProtocolVersion()).isEmpty()) {
             out.add(new Violation("minimumProtocolVersion", ErrorCode.InvalidMinimumProtocolVersion,
                     "minimumProtocolVersion '" + c.minimumProtocolVersion() + "' is not offered; use one of "

@@ -5,6 +5,9 @@ import io.edgecert.certificates.CertificateFacts;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.certificates.CertificateUsage;
 import io.edgecert.certificates.Tag;
+import io.edgecert.distributions.policies.PolicyKind;
+import io.edgecert.distributions.policies.PolicyService;
+import io.edgecert.distributions.policies.PolicyUsage;
 import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
@@ -38,7 +41,7 @@ import java.util.function.Function;
  * If-Match, delete, read with deployment status. Also tells the certificates part who uses what
  * (rules B7, C6) and wakes the edge when something it serves changed.
  */
-public final class DistributionService implements CertificateUsage {
+public final class DistributionService implements CertificateUsage, PolicyUsage {
     private static final Logger log = LoggerFactory.getLogger(DistributionService.class);
 
     public static final int DEFAULT_PAGE_SIZE = 100;
@@ -55,13 +58,18 @@ public final class DistributionService implements CertificateUsage {
     private final CertificateService certificates;
     private final Clock clock;
     private final String edgeDomain;
+    private final PolicyService policies;
     private final DistributionRepository repository = new DistributionRepository();
 
-    public DistributionService(Database db, CertificateService certificates, Clock clock, String edgeDomain) {
+    /** The policies' users are this service's distributions: it registers itself with them. */
+    public DistributionService(Database db, CertificateService certificates, PolicyService policies, Clock clock,
+                               String edgeDomain) {
         this.db = db;
         this.certificates = certificates;
+        this.policies = policies;
         this.clock = clock;
         this.edgeDomain = edgeDomain;
+        policies.setUsage(this);
     }
 
     /**
@@ -71,7 +79,19 @@ public final class DistributionService implements CertificateUsage {
     public record Settings(Optional<List<String>> aliases, Optional<List<DistributionConfig.Origin>> origins,
                            Optional<String> defaultOriginId, Optional<Optional<String>> certificateId,
                            Optional<String> minimumProtocolVersion, Optional<Boolean> enabled, Optional<String> comment,
-                           Optional<List<Tag>> tags) {
+                           Optional<List<Tag>> tags, Optional<List<DistributionConfig.OriginGroup>> originGroups,
+                           Optional<DistributionConfig.Behavior> defaultCacheBehavior,
+                           Optional<List<DistributionConfig.Behavior>> cacheBehaviors,
+                           Optional<List<DistributionConfig.ErrorResponse>> customErrorResponses) {
+        /** Settings without the CDN fields (they keep the base's). */
+        public Settings(Optional<List<String>> aliases, Optional<List<DistributionConfig.Origin>> origins,
+                        Optional<String> defaultOriginId, Optional<Optional<String>> certificateId,
+                        Optional<String> minimumProtocolVersion, Optional<Boolean> enabled, Optional<String> comment,
+                        Optional<List<Tag>> tags) {
+            this(aliases, origins, defaultOriginId, certificateId, minimumProtocolVersion, enabled, comment, tags,
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
         public static Settings none() {
             return new Settings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty());
@@ -259,7 +279,7 @@ public final class DistributionService implements CertificateUsage {
 
     /** What this node's edge loads and reports through (edge.EdgeDeployment). */
     public RouteSource routesForEdge() {
-        return new RoutesForEdge(db, repository);
+        return new RoutesForEdge(db, repository, policies);
     }
 
     /** Which of these aliases are already on a distribution, and on which. */
@@ -350,12 +370,16 @@ public final class DistributionService implements CertificateUsage {
                         .orElse(MinimumProtocol.DEFAULT.apiName())),
                 s.enabled().orElse(base.map(DistributionConfig::enabled).orElse(true)),
                 s.comment().orElse(base.map(DistributionConfig::comment).orElse("")),
-                s.tags().orElse(base.map(DistributionConfig::tags).orElse(List.of())));
+                s.tags().orElse(base.map(DistributionConfig::tags).orElse(List.of())),
+                s.originGroups().orElse(base.map(DistributionConfig::originGroups).orElse(List.of())),
+                s.defaultCacheBehavior().or(() -> base.flatMap(DistributionConfig::defaultCacheBehavior)),
+                s.cacheBehaviors().orElse(base.map(DistributionConfig::cacheBehaviors).orElse(List.of())),
+                s.customErrorResponses().orElse(base.map(DistributionConfig::customErrorResponses).orElse(List.of())));
     }
 
     /** Rules C1, C2, C4, C9 and the certificate's existence; names looks a certificate's names up. */
     private void checkConfig(DistributionConfig config, Function<String, Optional<List<String>>> names) {
-        List<Violation> violations = new ArrayList<>(DistributionRules.check(config, edgeDomain));
+        List<Violation> violations = new ArrayList<>(DistributionRules.check(config, edgeDomain, policies::exists));
         config.certificateId().flatMap(certId -> coverageProblem(config, certId, names.apply(certId)))
                 .ifPresent(violations::add);
         if (!violations.isEmpty()) {
@@ -408,6 +432,11 @@ public final class DistributionService implements CertificateUsage {
                         throw ProblemException.of(List.of(problem.get()));
                     }
                 }
+                // Then the policies it names, locked so that a delete waits and then sees them in use.
+                List<Violation> unknown = lockPolicies(c, config);
+                if (!unknown.isEmpty()) {
+                    throw ProblemException.of(unknown);
+                }
                 if (!work.run(c)) {
                     return false;
                 }
@@ -422,6 +451,31 @@ public final class DistributionService implements CertificateUsage {
             return onConflict.get().orElseThrow(() -> aliasTaken(config));
         }
         return result;
+    }
+
+    /** The custom policies the config names, locked; violations for those that (no longer) exist. */
+    private List<Violation> lockPolicies(Connection c, DistributionConfig config) throws SQLException {
+        List<CdnRules.PolicyRef> refs = CdnRules.policyRefs(config).stream().filter(r -> !r.kind().isManaged(r.id())).toList();
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> kinds = policies.lockKinds(c, refs.stream().map(CdnRules.PolicyRef::id).toList());
+        return refs.stream().filter(r -> !r.kind().key().equals(kinds.get(r.id()))).map(CdnRules::unknownPolicy).toList();
+    }
+
+    // ---- PolicyUsage ---------------------------------------------------------------------------
+
+    @Override
+    public List<String> lockUsersOf(Connection c, String policyId) throws SQLException {
+        return repository.lockUsersOfPolicy(c, policyId);
+    }
+
+    @Override
+    public void policyChanged(Connection c, String policyId, List<String> users) throws SQLException {
+        if (!users.isEmpty()) {
+            db.signals().raise(c, DistributionChannels.CHANGED, policyId);
+            repository.stampChange(c, users); // last: see stampChange
+        }
     }
 
     private ProblemException aliasTaken(DistributionConfig config) {

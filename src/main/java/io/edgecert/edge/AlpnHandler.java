@@ -16,22 +16,21 @@ import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.function.Supplier;
 
 /**
- * After the handshake: HTTP/2 or HTTP/1.1 as ALPN agreed, each ending in a {@link ProxyHandler}
- * (per connection for HTTP/1.1, per stream for HTTP/2).
+ * After the handshake: HTTP/2 or HTTP/1.1 as ALPN agreed, each ending in the stages of the
+ * {@link RequestPipeline} (per connection for HTTP/1.1, per stream for HTTP/2).
  */
 final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
     private static final Logger log = LoggerFactory.getLogger(AlpnHandler.class);
 
-    private final Supplier<ProxyHandler> proxies;
+    private final RequestPipeline.Context stages;
     private final Counter handshakes;
     private final Counter handshakeFailures;
 
-    AlpnHandler(Supplier<ProxyHandler> proxies, Counter handshakes, Counter handshakeFailures) {
+    AlpnHandler(RequestPipeline.Context stages, Counter handshakes, Counter handshakeFailures) {
         super(ApplicationProtocolNames.HTTP_1_1);
-        this.proxies = proxies;
+        this.stages = stages;
         this.handshakes = handshakes;
         this.handshakeFailures = handshakeFailures;
     }
@@ -47,14 +46,14 @@ final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
                 protected void initChannel(Http2StreamChannel stream) {
                     stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
                     stream.pipeline().addLast("expect", new HttpServerExpectContinueHandler());
-                    stream.pipeline().addLast("proxy", proxies.get());
+                    RequestPipeline.install(stream.pipeline(), stages, true, true);
                 }
             }));
         } else {
             p.addLast("http", new HttpServerCodec(8192, 32 * 1024, 64 * 1024));
             p.addLast("keep-alive", new HttpServerKeepAliveHandler());
             p.addLast("expect", new HttpServerExpectContinueHandler());
-            p.addLast("proxy", proxies.get());
+            RequestPipeline.install(p, stages, true, false);
         }
     }
 

@@ -14,8 +14,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -33,13 +34,16 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * edgecert's TLS edge. Two listeners (HTTPS, and HTTP that redirects to HTTPS); the HTTPS
- * pipeline, in order:
+ * edgecert's TLS edge. Two listeners (HTTPS, and plain HTTP, where a behavior's viewer protocol
+ * policy redirects, refuses or serves); the pipelines, in order:
  * <pre>
- *   idle → sni (EdgeSniHandler, becomes SslHandler) → alpn (AlpnHandler)
- *        → h1: http codec → keep-alive → expect → proxy
- *        → h2: frame codec → multiplexer → per stream: h2-to-http → expect → proxy
+ *   https: idle → sni (EdgeSniHandler, becomes SslHandler) → alpn (AlpnHandler)
+ *        → h1: http codec → keep-alive → expect → request stages
+ *        → h2: frame codec → multiplexer → per stream: h2-to-http → expect → request stages
+ *   http:  idle → http codec → keep-alive → expect → request stages
  * </pre>
+ * The request stages are {@link RequestPipeline}'s: sequencer (HTTP/1.1) → route → viewer → log
+ * → headers → cache → compress → origin.
  * {@link #apply} is how the deployment tells the edge what to serve: certificates are made ready
  * first, then the route table is swapped in one write, so a handshake sees the old or the new
  * table whole and established connections go on with the context they have.
@@ -59,6 +63,7 @@ public final class EdgeServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Counter handshakes;
     private final Counter handshakeFailures;
+    private final Optional<AccessLog> accessLog;
     private volatile RouteTable routes = RouteTable.EMPTY;
     private Channel httpsChannel;
     private Channel httpChannel;
@@ -80,6 +85,7 @@ public final class EdgeServer implements AutoCloseable {
         // requests/s instead of 32,000 (bench/edge, wrk -c32), the extra threads only trade places.
         this.workers = transport.newGroup(settings.workerThreads() > 0 ? settings.workerThreads()
                 : Runtime.getRuntime().availableProcessors());
+        this.accessLog = AccessLog.open(settings.accessLog(), metrics);
         this.handshakes = Counter.builder("edgecert_edge_handshakes").description("TLS handshakes completed")
                 .register(metrics);
         this.handshakeFailures = Counter.builder("edgecert_edge_handshake_failures")
@@ -133,7 +139,10 @@ public final class EdgeServer implements AutoCloseable {
                         : Optional.of(ReferenceCountUtil.retain(defaultContexts.get(policy)));
             }
         };
-        long responseTimeout = settings.originResponseTimeout().toMillis();
+        // The stages of other parts join here, one line each: .withHeaders(...), .withCache(...), .withCompress(...)
+        RequestPipeline.Stages stages = RequestPipeline.Stages.NONE;
+        RequestPipeline.Context requestStages = new RequestPipeline.Context(() -> routes, origins,
+                settings.originResponseTimeout().toMillis(), this::httpsPort, accessLog, stages);
         httpsChannel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -143,8 +152,7 @@ public final class EdgeServer implements AutoCloseable {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast("close", ConnectionCloser.INSTANCE);
                         ch.pipeline().addLast("sni", new EdgeSniHandler(lookup, 10_000));
-                        ch.pipeline().addLast("alpn", new AlpnHandler(
-                                () -> new ProxyHandler(() -> routes, origins, responseTimeout), handshakes, handshakeFailures));
+                        ch.pipeline().addLast("alpn", new AlpnHandler(requestStages, handshakes, handshakeFailures));
                     }
                 })
                 .bind(new InetSocketAddress(settings.bind(), settings.httpsPort())).sync().channel();
@@ -154,9 +162,10 @@ public final class EdgeServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast("close", ConnectionCloser.INSTANCE);
-                        ch.pipeline().addLast("http", new HttpServerCodec());
-                        ch.pipeline().addLast("aggregate", new HttpObjectAggregator(64 * 1024));
-                        ch.pipeline().addLast("redirect", new HttpsRedirectHandler(EdgeServer.this::httpsPort));
+                        ch.pipeline().addLast("http", new HttpServerCodec(8192, 32 * 1024, 64 * 1024));
+                        ch.pipeline().addLast("keep-alive", new HttpServerKeepAliveHandler());
+                        ch.pipeline().addLast("expect", new HttpServerExpectContinueHandler());
+                        RequestPipeline.install(ch.pipeline(), requestStages, false, false);
                     }
                 })
                 .bind(new InetSocketAddress(settings.bind(), settings.httpPort())).sync().channel();
@@ -246,6 +255,7 @@ public final class EdgeServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         origins.close();
+        accessLog.ifPresent(AccessLog::close);
         certificates.close();
         defaultContexts.values().forEach(ReferenceCountUtil::release);
     }

@@ -21,12 +21,14 @@ import static java.util.Map.entry;
  *                           rest are rebuilt on demand from in-memory sealed material
  * @param originIdleTimeout  longest silence of an origin once its response has started; then the
  *                           exchange is cut (a stalled body must not hold a client forever)
+ * @param accessLog          EDGECERT_ACCESS_LOG: "stdout" or a file path; empty: no access log
  */
 public record EdgeSettings(String bind, int httpsPort, int httpPort, String edgeDomain,
                            Optional<Path> defaultCertificate, Optional<Path> defaultPrivateKey, boolean strictSni,
                            int sslContextCacheSize, TlsProvider tlsProvider, Duration originConnectTimeout,
                            Duration originResponseTimeout, Duration originIdleTimeout, Optional<Path> originTrustStore,
-                           int workerThreads, EdgeTransport.Choice transport, RsaSigner rsaSigner) {
+                           int workerThreads, EdgeTransport.Choice transport, RsaSigner rsaSigner,
+                           Optional<String> accessLog) {
 
     /** Which TLS implementation serves: BoringSSL when it loads (AUTO), or forced. */
     public enum TlsProvider { AUTO, OPENSSL, JDK }
@@ -57,6 +59,20 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
                 env.choice("EDGECERT_EDGE_TRANSPORT", EdgeTransport.Choice.AUTO, entry("auto", EdgeTransport.Choice.AUTO),
                         entry("epoll", EdgeTransport.Choice.EPOLL), entry("nio", EdgeTransport.Choice.NIO)),
                 env.choice("EDGECERT_EDGE_RSA_SIGNER", RsaSigner.AUTO, entry("auto", RsaSigner.AUTO),
-                        entry("openssl", RsaSigner.OPENSSL), entry("boringssl", RsaSigner.BORINGSSL)));
+                        entry("openssl", RsaSigner.OPENSSL), entry("boringssl", RsaSigner.BORINGSSL)),
+                accessLog(env));
+    }
+
+    /** "stdout", or a file whose directory exists (the file is created, then appended to). */
+    private static Optional<String> accessLog(Env env) {
+        Optional<String> target = env.get("EDGECERT_ACCESS_LOG");
+        target.filter(t -> !t.equalsIgnoreCase("stdout")).ifPresent(t -> {
+            Path dir = Path.of(t).toAbsolutePath().getParent();
+            if (dir == null || !java.nio.file.Files.isDirectory(dir) || java.nio.file.Files.isDirectory(Path.of(t))) {
+                throw new io.edgecert.config.ConfigException("EDGECERT_ACCESS_LOG must be stdout or a file in an existing directory, got '"
+                        + t + "'");
+            }
+        });
+        return target;
     }
 }

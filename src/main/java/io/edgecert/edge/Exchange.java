@@ -26,6 +26,8 @@ final class Exchange {
     final long startNanos = System.nanoTime();
     /** RFC 9211 Cache-Status, set by the cache stage; empty when the cache had no say. */
     private String cacheStatus = "";
+    /** Nanoseconds from the request sent to the origin to the origin's response head; -1 when no origin was asked. */
+    private long originNanos = -1;
 
     Exchange(EdgeRoute route, CacheBehavior behavior, HttpRequest request, boolean secure) {
         this.route = route;
@@ -44,5 +46,14 @@ final class Exchange {
 
     void cacheStatus(String value) {
         this.cacheStatus = value;
+    }
+
+    long originNanos() {
+        return originNanos;
+    }
+
+    /** Set by the origin stage; a failover or an error page adds the time of each origin asked. */
+    void addOriginNanos(long nanos) {
+        this.originNanos = originNanos < 0 ? nanos : originNanos + nanos;
     }
 }

@@ -29,6 +29,12 @@ final class ProxyHeaders {
 
     /** Headers for the request to the origin, from the client's. */
     static void toOrigin(HttpHeaders h, URI origin, String clientHost, SocketAddress client, String protocolVersion) {
+        toOrigin(h, origin, clientHost, client, protocolVersion, true);
+    }
+
+    /** @param secure whether the viewer came over TLS (X-Forwarded-Proto https) or the plain HTTP port */
+    static void toOrigin(HttpHeaders h, URI origin, String clientHost, SocketAddress client, String protocolVersion,
+                         boolean secure) {
         removeHopByHop(h);
         h.remove(HttpHeaderNames.EXPECT); // answered by the edge itself
         int port = origin.getPort();
@@ -38,7 +44,7 @@ final class ProxyHeaders {
         String clientIp = client instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
         String prior = h.get("X-Forwarded-For");
         h.set("X-Forwarded-For", prior == null ? clientIp : prior + ", " + clientIp);
-        h.set("X-Forwarded-Proto", "https");
+        h.set("X-Forwarded-Proto", secure ? "https" : "http");
         h.set("X-Forwarded-Host", clientHost);
         h.add(HttpHeaderNames.VIA, protocolVersion + " edgecert");
     }

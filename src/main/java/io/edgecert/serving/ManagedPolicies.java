@@ -48,8 +48,45 @@ public final class ManagedPolicies {
     public static final List<OriginRequestPolicy> ORIGIN_REQUEST = List.of(ALL_VIEWER, ALL_VIEWER_EXCEPT_HOST_HEADER,
             CORS_S3_ORIGIN, CORS_CUSTOM_ORIGIN, USER_AGENT_REFERER_HEADERS);
 
-    /** Filled by the policies work (issue 14): SecurityHeadersPolicy, CORS-Allow-All, CORS-With-Preflight, ... */
-    public static final List<ResponseHeadersPolicy> RESPONSE_HEADERS = List.of();
+    /*
+     * CloudFront's managed response headers policies ("Using the managed response headers
+     * policies" in its developer guide), their security headers flattened to header rules. What
+     * the guide's tables say: X-Content-Type-Options is the one header that overrides the
+     * origin's; every other header and all CORS headers yield to the origin's (originOverride
+     * false), so CloudFront forwards preflights to the origin and only fills in what it left out.
+     * The issue's "Managed-CORS-Allow-All" is CloudFront's Managed-SimpleCORS (the CDK calls it
+     * CORS_ALLOW_ALL_ORIGINS); CloudFront has no policy of that name.
+     */
+    private static final List<ResponseHeadersPolicy.HeaderRule> SECURITY = List.of(
+            new ResponseHeadersPolicy.HeaderRule("Referrer-Policy", "strict-origin-when-cross-origin", false),
+            new ResponseHeadersPolicy.HeaderRule("Strict-Transport-Security", "max-age=31536000", false),
+            new ResponseHeadersPolicy.HeaderRule("X-Content-Type-Options", "nosniff", true),
+            new ResponseHeadersPolicy.HeaderRule("X-Frame-Options", "SAMEORIGIN", false),
+            new ResponseHeadersPolicy.HeaderRule("X-XSS-Protection", "1; mode=block", false));
+    private static final ResponseHeadersPolicy.Cors SIMPLE = new ResponseHeadersPolicy.Cors(List.of("*"), List.of(),
+            List.of(), List.of(), false, Optional.empty(), false);
+    private static final ResponseHeadersPolicy.Cors PREFLIGHT = new ResponseHeadersPolicy.Cors(List.of("*"),
+            List.of("*"), List.of("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"), List.of("*"), false,
+            Optional.empty(), false);
+
+    public static final ResponseHeadersPolicy SECURITY_HEADERS = new ResponseHeadersPolicy(
+            "67f7725c-6f97-4210-82d7-5512b31e9d03", "Managed-SecurityHeadersPolicy", Optional.empty(), SECURITY,
+            List.of(), Optional.empty());
+    public static final ResponseHeadersPolicy SIMPLE_CORS = new ResponseHeadersPolicy(
+            "60669652-455b-4ae9-85a4-c4c02393f86c", "Managed-SimpleCORS", Optional.of(SIMPLE), List.of(), List.of(),
+            Optional.empty());
+    public static final ResponseHeadersPolicy CORS_WITH_PREFLIGHT = new ResponseHeadersPolicy(
+            "5cc3b908-e619-4b99-88e5-2cf7f45965bd", "Managed-CORS-With-Preflight", Optional.of(PREFLIGHT), List.of(),
+            List.of(), Optional.empty());
+    public static final ResponseHeadersPolicy CORS_AND_SECURITY_HEADERS = new ResponseHeadersPolicy(
+            "e61eb60c-9c35-4d20-a928-2b84e02af89c", "Managed-CORS-and-SecurityHeadersPolicy", Optional.of(SIMPLE),
+            SECURITY, List.of(), Optional.empty());
+    public static final ResponseHeadersPolicy CORS_WITH_PREFLIGHT_AND_SECURITY_HEADERS = new ResponseHeadersPolicy(
+            "eaab4381-ed33-4a86-88ca-d9558dc6cd63", "Managed-CORS-with-preflight-and-SecurityHeadersPolicy",
+            Optional.of(PREFLIGHT), SECURITY, List.of(), Optional.empty());
+
+    public static final List<ResponseHeadersPolicy> RESPONSE_HEADERS = List.of(SECURITY_HEADERS, SIMPLE_CORS,
+            CORS_WITH_PREFLIGHT, CORS_AND_SECURITY_HEADERS, CORS_WITH_PREFLIGHT_AND_SECURITY_HEADERS);
 
     private ManagedPolicies() {
     }

@@ -32,7 +32,11 @@ public final class DistributionRoutes implements Routes {
      */
     record DistributionRequest(List<String> aliases, List<DistributionConfig.Origin> origins, String defaultOriginId,
                                JsonNode certificateId, String minimumProtocolVersion, Boolean enabled, String comment,
-                               List<Tag> tags, CopyFromRequest copyFrom) {
+                               List<Tag> tags, CopyFromRequest copyFrom,
+                               List<DistributionConfig.OriginGroup> originGroups,
+                               DistributionConfig.Behavior defaultCacheBehavior,
+                               List<DistributionConfig.Behavior> cacheBehaviors,
+                               List<DistributionConfig.ErrorResponse> customErrorResponses) {
     }
 
     record CopyFromRequest(String distributionId, Integer version) {
@@ -108,7 +112,9 @@ public final class DistributionRoutes implements Routes {
                 : invalid("certificateId", "certificateId must be a string or null");
         return new Settings(Optional.ofNullable(r.aliases()), Optional.ofNullable(r.origins()),
                 Optional.ofNullable(r.defaultOriginId()), certificateId, Optional.ofNullable(r.minimumProtocolVersion()),
-                Optional.ofNullable(r.enabled()), Optional.ofNullable(r.comment()), Optional.ofNullable(r.tags()));
+                Optional.ofNullable(r.enabled()), Optional.ofNullable(r.comment()), Optional.ofNullable(r.tags()),
+                Optional.ofNullable(r.originGroups()), Optional.ofNullable(r.defaultCacheBehavior()),
+                Optional.ofNullable(r.cacheBehaviors()), Optional.ofNullable(r.customErrorResponses()));
     }
 
     private static <T> T invalid(String field, String message) {

@@ -87,11 +87,48 @@ final class CertificatePages {
                 new Stat("Certificates expired", String.valueOf(expired), "/certificates?status=EXPIRED"),
                 new Stat("Expiring within " + EXPIRY_WINDOW_DAYS + " days", String.valueOf(expiringSoon),
                         "/certificates?expiring=" + EXPIRY_WINDOW_DAYS));
+        CertificateService.ExpiryTimeline timeline = console.certificates.expiryTimeline(TIMELINE_WEEKS);
         console.render(ctx, "dashboard.jte", Console.params("frame", console.frame(ctx, "Dashboard", "dashboard"),
+                "timeline", bars(timeline), "timelineWeeks", TIMELINE_WEEKS,
                 "stats", stats, "running", running.stream().map(JobPages::row).toList(),
                 "failed", failed.stream().map(JobPages::row).toList(),
                 "expiring", expiring.stream().map(this::row).toList(), "window", EXPIRY_WINDOW_DAYS,
                 "tableRows", TABLE_ROWS));
+    }
+
+    /**
+     * The expiry timeline as SVG bars (the console's CSP allows no inline styles, so the geometry
+     * is in attributes): expired first, then one bar per week, each a link to the list of its
+     * certificates.
+     */
+    static List<Views.ExpiryBar> bars(CertificateService.ExpiryTimeline t) {
+        long max = Math.max(1, t.max());
+        List<Views.ExpiryBar> bars = new ArrayList<>();
+        int x = TIMELINE_GAP;
+        bars.add(bar(x, "expired", "expired", t.expired(), max, "/certificates?status=EXPIRED",
+                t.expired() == 1 ? "1 certificate has expired" : t.expired() + " certificates have expired",
+                t.expired() > 0 ? "bar bad" : "bar"));
+        for (CertificateService.ExpiryTimeline.Week w : t.weeks()) {
+            x += TIMELINE_BAR + TIMELINE_GAP;
+            String range = Fmt.date(w.from()) + " to " + Fmt.date(w.to());
+            String css = w.toDay() <= 7 ? "bar bad" : w.fromDay() < EXPIRY_WINDOW_DAYS ? "bar warn" : "bar ok";
+            bars.add(bar(x, Fmt.monthDay(w.from()), "days " + w.fromDay() + "–" + w.toDay(), w.count(), max,
+                    "/certificates?expiring=" + w.fromDay() + ".." + w.toDay(),
+                    w.count() + (w.count() == 1 ? " certificate expires " : " certificates expire ") + range, css));
+        }
+        return bars;
+    }
+
+    static final int TIMELINE_WEEKS = 13;
+    static final int TIMELINE_BAR = 40;
+    static final int TIMELINE_GAP = 8;
+    static final int TIMELINE_HEIGHT = 120;
+
+    private static Views.ExpiryBar bar(int x, String label, String range, long count, long max, String href, String title,
+                                       String css) {
+        int h = count == 0 ? 1 : (int) Math.max(3, Math.round((double) TIMELINE_HEIGHT * count / max));
+        return new Views.ExpiryBar(label, range, count, href, title, css, x, Views.ExpiryBar.TOP + TIMELINE_HEIGHT - h,
+                TIMELINE_BAR, h);
     }
 
     // ---- list ---------------------------------------------------------------------------------
@@ -112,11 +149,19 @@ final class CertificatePages {
             }
         }
         Optional<Integer> days = Optional.empty();
+        Optional<Integer> afterDays = Optional.empty();
         if (!expiring.isBlank()) {
+            // "45": within 45 days; "7..14": after 7 and within 14 days (a bar of the dashboard's timeline)
+            int range = expiring.indexOf("..");
             try {
-                days = Optional.of(Integer.parseInt(expiring));
+                if (range >= 0) {
+                    afterDays = Optional.of(Integer.parseInt(expiring.substring(0, range)));
+                    days = Optional.of(Integer.parseInt(expiring.substring(range + 2)));
+                } else {
+                    days = Optional.of(Integer.parseInt(expiring));
+                }
             } catch (NumberFormatException e) {
-                problems.add("expiring within must be a number of days");
+                problems.add("expiring within must be a number of days, or a range of days such as 7..14");
             }
         }
         Optional<String> tagKey = Optional.empty();
@@ -132,7 +177,7 @@ final class CertificatePages {
             try {
                 CertificateService.Page<Certificate> page = console.certificates.list(new ListQuery(
                         Optional.of(domain).filter(d -> !d.isEmpty()), days, st, tagKey, tagValue,
-                        Optional.of(cursor).filter(c -> !c.isBlank()), Optional.of(PAGE)));
+                        Optional.of(cursor).filter(c -> !c.isBlank()), Optional.of(PAGE), afterDays));
                 rows = page.items().stream().map(this::row).toList();
                 next = page.nextCursor().orElse(null);
             } catch (ProblemException e) {
@@ -148,6 +193,9 @@ final class CertificatePages {
         windows.add(new Option("", "any time", expiring.isBlank()));
         for (String d : List.of("7", "30", "45", "90")) {
             windows.add(new Option(d, "within " + d + " days", d.equals(expiring)));
+        }
+        if (afterDays.isPresent() && days.isPresent()) {
+            windows.add(new Option(expiring, "in " + afterDays.get() + " to " + days.get() + " days", true));
         }
         String query = "domain=" + enc(domain) + "&status=" + enc(status) + "&expiring=" + enc(expiring) + "&tag=" + enc(tag);
         console.render(ctx, problems.isEmpty() ? 200 : 400, "certificates.jte", Console.params(

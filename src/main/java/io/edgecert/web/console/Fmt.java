@@ -13,11 +13,19 @@ public final class Fmt {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
+    private static final DateTimeFormatter MONTH_DAY = DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+
     private Fmt() {
     }
 
     public static String date(Instant i) {
         return i == null ? "" : DATE.format(i);
+    }
+
+    /** "Dec 8": a chart's axis label. */
+    public static String monthDay(Instant i) {
+        return MONTH_DAY.format(i);
     }
 
     public static String time(Instant i) {

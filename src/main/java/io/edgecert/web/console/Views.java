@@ -60,6 +60,17 @@ public final class Views {
                                  String notAfter, Badge expiry, String status, int distributions, String tags) {
     }
 
+    /** One bar of the dashboard's expiry timeline, with its SVG geometry (x, y, width, height). */
+    public record ExpiryBar(String label, String range, long count, String href, String title, String css, int x, int y,
+                            int width, int height) {
+        /** Room above the bars for the counts. */
+        public static final int TOP = 18;
+
+        public int centre() {
+            return x + width / 2;
+        }
+    }
+
     public record KeyValue(String key, String value) {
     }
 
