@@ -134,7 +134,7 @@ public final class EdgecertNode implements AutoCloseable {
         // here it is CachePurger.NONE (nothing is cached yet). Tests wrap it (purgers) to record.
         invalidations = new InvalidationService(database, clock);
         track(new InvalidationFollower(invalidations, purgers.apply(CachePurger.NONE), nodeId,
-                database.signals().wakeup(InvalidationChannels.CREATED)).start());
+                database.signals().wakeup(InvalidationChannels.CREATED), clock, metrics).start());
 
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
