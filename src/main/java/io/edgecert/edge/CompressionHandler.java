@@ -50,8 +50,8 @@ final class CompressionHandler extends ChannelOutboundHandlerAdapter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof HttpResponse response) {
-            discardEncoder(); // a response that broke off before its last part left one behind
             if (response.status().code() >= 200) {
+                discardEncoder(); // a response that broke off before its last part left one behind
                 Optional<Exchange> exchange = Exchange.of(ctx.channel());
                 if (exchange.isPresent()) {
                     startResponse(ctx, exchange.get(), response, promise);
