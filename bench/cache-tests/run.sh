@@ -16,6 +16,7 @@
 # reason (results/edgecert-failing.txt). Needs node (>= 18) and npm; nginx and varnish for those targets.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/common.sh # servers stopped at exit, wait_for
 repo=$PWD
 here=$repo/bench/cache-tests
 
@@ -46,25 +47,6 @@ work=$repo/target/cache-tests-run
 results=$here/results
 mkdir -p "$work" "$results"
 
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-stop() { # pid: stop one server started here
-  kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-  local kept=() p; for p in "${pids[@]}"; do [[ $p == "$1" ]] || kept+=("$p"); done; pids=("${kept[@]}")
-}
-wait_for() { # what, seconds, command...: until the command succeeds
-  local what=$1 secs=$2 i; shift 2
-  for ((i = 0; i < secs * 10; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "$what did not come up within ${secs}s" >&2; return 1
-}
-
 echo "== the suite"
 suite=$work/suite
 src=${CACHE_TESTS_DIR:-$repo/../shared/testdata/cache-tests}
@@ -93,7 +75,7 @@ engine=$suite/test-engine; [[ -d $engine ]] || engine=$suite
 echo "== origin: the suite's test server on 127.0.0.1:$origin_port"
 (cd "$suite" && npm_config_protocol=http npm_config_port=$origin_port npm_config_pidfile=$work/origin.pid \
   exec node "$engine/server/server.mjs") > "$work/origin.log" 2>&1 &
-pids+=($!)
+bench_pids+=($!)
 wait_for "the test server" 20 curl -sf "http://127.0.0.1:$origin_port/package.json"
 
 run_suite() { # target base-url [host suffix resolved to 127.0.0.1]: the suite's client, results to $results/<target>.json
@@ -124,8 +106,8 @@ if wants edgecert; then
   EDGECERT_EDGE_HTTPS_PORT=$edge_https_port EDGECERT_EDGE_HTTP_PORT=$edge_http_port \
   EDGECERT_ADMIN_TOKEN=$token EDGECERT_MASTER_KEY=$(head -c 32 /dev/urandom | base64) EDGECERT_EDGE_DOMAIN=$domain \
   EDGECERT_JOB_WORKERS=0 \
-    java -Xmx512m ${EDGE_JAVA_OPTS:-} -jar "$jar" serve > "$work/edgecert.log" 2>&1 &
-  edge_pid=$!; pids+=("$edge_pid")
+    bench_start "$work/edgecert.log" java -Xmx512m ${EDGE_JAVA_OPTS:-} -jar "$jar" serve
+  edge_pid=$bench_pid
   wait_for edgecert 60 curl -sf "http://127.0.0.1:$api_port/healthz"
   api() { curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
   # the default behavior follows the origin's Cache-Control (CloudFront's managed policy), every
@@ -154,7 +136,7 @@ if wants edgecert; then
     for (const kind of ["required", "optimal"]) for (const id of score.failing[kind]) {
       const r = res[id]; console.log(kind.padEnd(9), id.padEnd(48), r === undefined ? "not run" : JSON.stringify(r)) }' \
     "$work/edgecert.score.json" "$results/edgecert.json" > "$results/edgecert-failing.txt"
-  stop "$edge_pid"
+  bench_stop "$edge_pid"
 fi
 
 if wants nginx; then
@@ -182,11 +164,11 @@ http {
   }
 }
 CONF
-  nginx -p "$n" -c "$n/nginx.conf" -e "$n/logs/error.log" &
-  nginx_pid=$!; pids+=("$nginx_pid")
+  bench_start "$n/logs/stderr.log" nginx -p "$n" -c "$n/nginx.conf" -e "$n/logs/error.log"
+  nginx_pid=$bench_pid
   wait_for nginx 10 curl -sf "http://127.0.0.1:$nginx_port/package.json"
   run_suite nginx "http://127.0.0.1:$nginx_port"
-  stop "$nginx_pid"
+  bench_stop "$nginx_pid"
 fi
 
 if wants varnish; then
@@ -194,12 +176,12 @@ if wants varnish; then
   v=$work/varnish; rm -rf "$v"; mkdir -p "$v"
   sed "s/\"8080\"/\"$origin_port\"/" /etc/varnish/default.vcl > "$v/default.vcl"
   grep -q "\"$origin_port\"" "$v/default.vcl" || { echo "could not point /etc/varnish/default.vcl at the origin" >&2; exit 1; }
-  varnishd -F -n "$v/n" -a "127.0.0.1:$varnish_port" -T 127.0.0.1:0 -f "$v/default.vcl" \
-    -p default_ttl=0 -p default_grace=0 -p default_keep=3600 -s malloc,64M > "$v/varnishd.log" 2>&1 &
-  varnish_pid=$!; pids+=("$varnish_pid")
+  bench_start "$v/varnishd.log" varnishd -F -n "$v/n" -a "127.0.0.1:$varnish_port" -T 127.0.0.1:0 -f "$v/default.vcl" \
+    -p default_ttl=0 -p default_grace=0 -p default_keep=3600 -s malloc,64M
+  varnish_pid=$bench_pid
   wait_for varnish 20 curl -sf "http://127.0.0.1:$varnish_port/package.json"
   run_suite varnish "http://127.0.0.1:$varnish_port"
-  stop "$varnish_pid"
+  bench_stop "$varnish_pid"
 fi
 
 echo "== scores (required passed/total, optimal passed/total; published: httpd 141/69, Squid 138/59, Varnish 138/49, Caddy 138/44, ATS 136/74, HAProxy 126/40, nginx 115/66 of 163/107)"

@@ -30,9 +30,10 @@ final class DistributionCommands {
      * config (--copy-from) or, for an update, the current version.
      */
     static final class Settings {
-        @Option(names = "--distribution-config", paramLabel = "FILE|JSON",
-                description = "The config as JSON, inline or in a file: {aliases, origins:[{id,url}], defaultOriginId, "
-                        + "certificateId, minimumProtocolVersion, enabled, comment, tags}.")
+        @Option(names = {"--distribution-config", "--config"}, paramLabel = "FILE|JSON",
+                description = "The config as JSON, inline or in a file: {aliases, origins:[{id,url,originPath}], defaultOriginId, "
+                        + "certificateId, minimumProtocolVersion, enabled, comment, tags, originGroups, defaultCacheBehavior, "
+                        + "cacheBehaviors, customErrorResponses}.")
         String config;
 
         @Option(names = "--aliases", split = ",", paramLabel = "NAME", description = "Alternate domain names, comma separated.")

@@ -29,6 +29,7 @@ import java.nio.charset.Charset;
                 DistributionCommands.UpdateDistribution.class,
                 DistributionCommands.DeleteDistribution.class,
                 DistributionCommands.ListVersions.class,
+                InvalidationCommands.class,
                 JobCommands.StartImportJob.class,
                 JobCommands.DescribeJob.class,
                 JobCommands.ListJobs.class,
@@ -42,6 +43,9 @@ import java.nio.charset.Charset;
                 SubscriptionCommands.GetSubscription.class,
                 SubscriptionCommands.TestSubscription.class,
                 SubscriptionCommands.ListDeliveries.class,
+                PolicyCommands.CachePolicies.class,
+                PolicyCommands.OriginRequestPolicies.class,
+                PolicyCommands.ResponseHeadersPolicies.class,
                 ApiDocumentCommand.class,
                 CommandLine.HelpCommand.class,
         })

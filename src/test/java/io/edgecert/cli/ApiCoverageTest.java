@@ -78,6 +78,9 @@ class ApiCoverageTest {
         ok("list-distributions");
         ok("update-distribution", "--id", dist, "--if-match", "1", "--comment", "second");
         assertThat(ok("list-distribution-versions", "--id", dist).get("items")).hasSize(2);
+        String inv = ok("invalidations", "create", dist, "--path", "/img/*", "--path", "/index.html").get("id").asText();
+        assertThat(ok("invalidations", "list", dist).get("items")).hasSize(1);
+        assertThat(ok("invalidations", "get", dist, inv, "--wait").get("status").asText()).isEqualTo("Completed");
         ok("delete-distribution", "--id", dist);
 
         Path dir = Files.createDirectory(tmp.resolve("batch"));
@@ -100,6 +103,14 @@ class ApiCoverageTest {
         assertThat(ok("list-deliveries", "--id", sub).get("items")).isNotEmpty();
         ok("delete-subscription", "--id", sub);
         ok("delete-certificate", "--id", cert);
+        for (String kind : new String[]{"cache-policies", "origin-request-policies", "response-headers-policies"}) {
+            String policy = ok(kind, "create", "--name", "cov-" + UUID.randomUUID().toString().substring(0, 8))
+                    .get("id").asText();
+            ok(kind, "list");
+            ok(kind, "get", "--id", policy);
+            ok(kind, "update", "--id", policy, "--if-match", "1", "--comment", "second");
+            ok(kind, "delete", "--id", policy);
+        }
         assertThat(ok("get-api-document").get("openapi").asText()).isEqualTo("3.1.0");
 
         Set<String> called = calledRoutes(); // before the test's own look at the document

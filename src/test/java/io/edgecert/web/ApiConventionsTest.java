@@ -1,6 +1,7 @@
 package io.edgecert.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgecert.serving.ManagedPolicies;
 import io.edgecert.testing.TestApi;
 import io.edgecert.testing.TestNode;
 import io.edgecert.testing.TestPki;
@@ -76,6 +77,11 @@ class ApiConventionsTest {
             assertThat(u.status()).as(u.body()).isEqualTo(200);
         }
         for (int i = 0; i < 3; i++) {
+            TestApi.Response inv = api.post("/api/v1/distributions/" + distribution + "/invalidations",
+                    Map.of("paths", List.of("/p" + i)));
+            assertThat(inv.status()).as(inv.body()).isEqualTo(201);
+        }
+        for (int i = 0; i < 3; i++) {
             TestApi.Response s = api.post("/api/v1/subscriptions", Map.of("protocol", "https",
                     "endpoint", "https://hooks.example.com/" + i));
             assertThat(s.status()).as(s.body()).isEqualTo(201);
@@ -84,6 +90,17 @@ class ApiConventionsTest {
         for (int i = 0; i < 3; i++) {
             assertThat(api.post("/api/v1/subscriptions/" + subscription + "/test", Map.of()).status()).isEqualTo(200);
         }
+        for (int i = 0; i < 3; i++) {
+            TestApi.Response inv = api.post("/api/v1/distributions/" + distribution + "/invalidations",
+                    Map.of("paths", List.of("/paged-" + i), "callerReference", "paged-" + i));
+            assertThat(inv.status()).as(inv.body()).isEqualTo(201);
+        }
+        for (String kind : List.of("cache", "origin-request", "response-headers")) {
+            for (int i = 0; i < 3; i++) {
+                TestApi.Response p = api.post("/api/v1/" + kind + "-policies", Map.of("name", "paged-" + i));
+                assertThat(p.status()).as(p.body()).isEqualTo(201);
+            }
+        }
         Comparator<JsonNode> byId = Comparator.comparing(n -> n.get("id").asText());
         Comparator<JsonNode> newestFirst = byId.reversed(); // ids grow with time
         listings = List.of(
@@ -91,10 +108,24 @@ class ApiConventionsTest {
                 new Listing("/api/v1/distributions", "id", byId),
                 new Listing("/api/v1/distributions/" + distribution + "/versions", "version",
                         Comparator.comparingInt(n -> n.get("version").asInt())),
+                new Listing("/api/v1/distributions/" + distribution + "/invalidations", "id", newestFirst),
                 new Listing("/api/v1/jobs", "id", newestFirst),
                 new Listing("/api/v1/jobs/" + bigJob + "/items", "index", Comparator.comparingInt(n -> n.get("index").asInt())),
                 new Listing("/api/v1/subscriptions", "id", byId),
-                new Listing("/api/v1/subscriptions/" + subscription + "/deliveries", "id", newestFirst));
+                new Listing("/api/v1/subscriptions/" + subscription + "/deliveries", "id", newestFirst),
+                new Listing("/api/v1/cache-policies", "id", managedThenCustom(ManagedPolicies.CACHE.stream()
+                        .map(io.edgecert.serving.CachePolicy::id).toList())),
+                new Listing("/api/v1/origin-request-policies", "id", managedThenCustom(ManagedPolicies.ORIGIN_REQUEST.stream()
+                        .map(io.edgecert.serving.OriginRequestPolicy::id).toList())),
+                new Listing("/api/v1/response-headers-policies", "id", managedThenCustom(ManagedPolicies.RESPONSE_HEADERS
+                        .stream().map(io.edgecert.serving.ResponseHeadersPolicy::id).toList())));
+    }
+
+    /** Policy lists: the managed ones in CloudFront's order, then the custom ones oldest first. */
+    private static Comparator<JsonNode> managedThenCustom(List<String> managedIds) {
+        Comparator<JsonNode> managedFirst = Comparator.comparing(n -> n.get("type").asText().equals("managed") ? 0 : 1);
+        return managedFirst.thenComparing(n -> n.get("type").asText().equals("managed")
+                ? String.format("%04d", managedIds.indexOf(n.get("id").asText())) : n.get("id").asText());
     }
 
     @AfterAll
@@ -122,8 +153,9 @@ class ApiConventionsTest {
             }
         });
         assertThat(paged).containsExactlyInAnyOrder("/api/v1/certificates", "/api/v1/distributions",
-                "/api/v1/distributions/{id}/versions", "/api/v1/jobs", "/api/v1/jobs/{id}/items",
-                "/api/v1/subscriptions", "/api/v1/subscriptions/{id}/deliveries");
+                "/api/v1/distributions/{id}/versions", "/api/v1/distributions/{id}/invalidations", "/api/v1/jobs", "/api/v1/jobs/{id}/items",
+                "/api/v1/subscriptions", "/api/v1/subscriptions/{id}/deliveries", "/api/v1/cache-policies",
+                "/api/v1/origin-request-policies", "/api/v1/response-headers-policies");
         assertThat(paged).hasSameSizeAs(listings);
     }
 

@@ -46,6 +46,10 @@ public final class InvalidationService {
     public InvalidationService(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        // LISTEN from the start: a channel first subscribed by a long-poll would be listened to
+        // only at the LISTEN thread's next read, up to a second later (ChangeSignals)
+        db.signals().subscribe(InvalidationChannels.PURGED, payload -> {
+        });
     }
 
     public record Page(List<Invalidation> items, Optional<String> nextCursor) {
