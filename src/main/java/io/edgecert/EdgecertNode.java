@@ -157,7 +157,7 @@ public final class EdgecertNode implements AutoCloseable {
 
         io.edgecert.web.console.Console console = track(new io.edgecert.web.console.Console(database, certificates,
                 distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock,
-                edgeServer.traffic()));
+                edgeServer.traffic(), policies, invalidations));
 
         api = track(new ApiServer(adminToken, database, metrics, List.of(
                 new CertificateRoutes(certificates, metrics),
