@@ -18,8 +18,21 @@ command -v flock >/dev/null && mvn_cmd=(flock /tmp/edgecert-mvn.lock "${mvn_cmd[
 
 echo "== building main and test classes"
 "${mvn_cmd[@]}" test-compile
-"${mvn_cmd[@]}" dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test
-cp="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
+if "${mvn_cmd[@]}" dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test; then
+  cp="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
+else
+  # offline without the dependency plugin's own dependencies: the few jars the benchmark needs
+  echo "(dependency:build-classpath failed: using the local repository's netty and JMH jars)"
+  r=${MAVEN_REPO:-$HOME/.m2/repository}
+  nv=$(sed -n 's:.*<netty.version>\(.*\)</netty.version>.*:\1:p' pom.xml)
+  jv=$(sed -n 's:.*<jmh.version>\(.*\)</jmh.version>.*:\1:p' pom.xml)
+  cp="target/test-classes:target/classes"
+  for a in netty-buffer netty-codec-base netty-codec-http netty-common netty-handler netty-transport netty-resolver; do
+    cp="$cp:$r/io/netty/$a/$nv/$a-$nv.jar"
+  done
+  cp="$cp:$r/org/openjdk/jmh/jmh-core/$jv/jmh-core-$jv.jar:$(ls "$r"/net/sf/jopt-simple/jopt-simple/*/jopt-simple-*.jar | head -1)"
+  cp="$cp:$(ls "$r"/org/apache/commons/commons-math3/*/commons-math3-*.jar | head -1)"
+fi
 
 echo "== JMH CacheStrategyBenchmark ($(nproc 2>/dev/null || echo ?) cores)"
 java -cp "$cp" org.openjdk.jmh.Main 'io.edgecert.bench.CacheStrategyBenchmark' \

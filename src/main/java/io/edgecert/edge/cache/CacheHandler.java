@@ -157,7 +157,9 @@ public final class CacheHandler extends ChannelDuplexHandler {
             return false;
         }
         CacheKey key = CacheKeys.of(view.distributionId(), behavior.cachePolicy(), req);
-        List<CachedObject> variants = behavior.cachePolicy().cachingDisabled() ? List.of() : store.lookup(key);
+        List<CachedObject> own = behavior.cachePolicy().cachingDisabled() ? List.of() : store.lookup(key);
+        List<CachedObject> variants = own.isEmpty() && !behavior.cachePolicy().cachingDisabled()
+                ? unencodedSiblings(key, behavior.cachePolicy()) : own;
         List<StoredHead> heads = variants.stream().map(CachedObject::head).toList();
         CacheStrategy.Decision d = CacheStrategy.decide(behavior, req, heads, now);
         if (d instanceof CacheStrategy.Hit hit) {
@@ -226,6 +228,18 @@ public final class CacheHandler extends ChannelDuplexHandler {
             pending.lead = store.lead(key);
         }
         return false;
+    }
+
+    /** Objects stored under the key's encoded siblings whose bytes are not encoded (identity serves them as they are). */
+    private List<CachedObject> unencodedSiblings(CacheKey key, CachePolicy policy) {
+        for (CacheKey sibling : CacheKeys.encodedSiblings(key, policy)) {
+            List<CachedObject> found = store.lookup(sibling).stream()
+                    .filter(o -> !o.head().headers().contains(HttpHeaderNames.CONTENT_ENCODING)).toList();
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        return List.of();
     }
 
     /** A response to this request could be stored: the method stores, and no Range makes it partial. */

@@ -121,6 +121,27 @@ public final class CacheKeys {
     }
 
     /**
+     * The keys the same request has when it accepts the codings the policy enables: a request that
+     * accepts only identity (a Range request from a browser's fetch always says
+     * {@code Accept-Encoding: identity}) may be answered by what is stored under them when the
+     * stored bytes are not encoded (no Content-Encoding). Empty when the request's own key already
+     * names a coding.
+     */
+    public static List<CacheKey> encodedSiblings(CacheKey key, CachePolicy policy) {
+        if (key.value().contains("\nae ")) {
+            return List.of();
+        }
+        List<CacheKey> out = new ArrayList<>(2);
+        if (policy.acceptEncodingBrotli()) {
+            out.add(new CacheKey(key.distributionId(), key.path(), key.value() + "\nae br"));
+        }
+        if (policy.acceptEncodingGzip()) {
+            out.add(new CacheKey(key.distributionId(), key.path(), key.value() + "\nae gzip"));
+        }
+        return out;
+    }
+
+    /**
      * The content coding this cache serves a request under a policy: "br" when the policy enables
      * Brotli and the viewer accepts it, else "gzip" likewise, else "" (identity). Viewers that send
      * "gzip, br" and "br" share a key, as they get the same bytes. A coding with q=0 is refused.

@@ -54,7 +54,7 @@ public final class Storability {
         if (!cachedMethods.contains(method) || method.equals("HEAD")) {
             return no("method");
         }
-        if (status < 200 || status == 206 || status == 304) {
+        if (status < 200 || status == 206 || status == 304) { // a 206 is incomplete (3.3): not stored
             return no("status");
         }
         CacheControl cc = CacheControl.forCache(response);
@@ -73,9 +73,6 @@ public final class Storability {
         }
         if (request.contains("Authorization") && !(cc.isPublic() || cc.has("s-maxage") || cc.mustRevalidate())) {
             return no("authorization");
-        }
-        if (response.contains("Content-Range")) {
-            return no("partial");
         }
         if (!Freshness.explicit(response) && !cc.isPublic() && !Freshness.HEURISTICALLY_CACHEABLE.contains(status)) {
             // a 201 or a 500 without explicit freshness must not be reused (4.2.2): nothing to keep

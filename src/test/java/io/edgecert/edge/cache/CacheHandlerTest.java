@@ -134,6 +134,22 @@ class CacheHandlerTest {
     }
 
     @Test
+    void anIdentityRangeRequestIsAnsweredFromUnencodedBytesStoredForGzip() {
+        origin.respond(200, "Cache-Control: max-age=60", "01234567890");
+        get("/plain", "Accept-Encoding: gzip, deflate, br");
+        Answer range = get("/plain", "Accept-Encoding: identity | Range: bytes=0-1");
+        assertThat(range.status).isEqualTo(206);
+        assertThat(range.body).isEqualTo("01");
+
+        origin.respond(200, "Cache-Control: max-age=60 | Content-Encoding: gzip | Vary: Accept-Encoding", "zipped");
+        get("/zipped", "Accept-Encoding: gzip");
+        origin.respond(200, "Cache-Control: max-age=60 | Vary: Accept-Encoding", "plain");
+        Answer identity = get("/zipped", "Accept-Encoding: identity");
+        assertThat(identity.body).as("encoded bytes never go to a viewer that did not accept them").isEqualTo("plain");
+        assertThat(origin.asked).hasSize(3);
+    }
+
+    @Test
     void aStaleResponseIsRevalidatedAndA304Merged() {
         origin.respond(200, "Cache-Control: max-age=1 | ETag: \"v1\" | Test-Header: old | Content-Length: 4", "body");
         get("/s", "If-None-Match: \"other\"");

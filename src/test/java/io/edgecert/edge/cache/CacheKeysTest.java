@@ -84,6 +84,15 @@ class CacheKeysTest {
         assertThat(k1.path()).isEqualTo("/img/a.png");
     }
 
+    @Test
+    void encodedSiblingsOfAnIdentityKey() {
+        CacheKey identity = CacheKeys.of("d1", SOME, request("GET", "/p", "Accept-Encoding: identity"));
+        CacheKey br = CacheKeys.of("d1", SOME, request("GET", "/p", "Accept-Encoding: br"));
+        CacheKey gzip = CacheKeys.of("d1", SOME, request("GET", "/p", "Accept-Encoding: gzip"));
+        assertThat(CacheKeys.encodedSiblings(identity, SOME)).containsExactly(br, gzip);
+        assertThat(CacheKeys.encodedSiblings(gzip, SOME)).isEmpty();
+    }
+
     /** accept-encoding; gzip enabled; br enabled; token */
     @ParameterizedTest(name = "[{index}] {0} gzip={1} br={2} -> {3}")
     @CsvSource(delimiter = ';', value = {

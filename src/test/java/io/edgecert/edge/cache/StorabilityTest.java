@@ -31,6 +31,7 @@ class StorabilityTest {
             "HEAD; ; 200; Cache-Control: max-age=60; method",
             "POST; ; 200; Cache-Control: max-age=60; method",
             "GET; ; 206; Cache-Control: max-age=60 | Content-Range: bytes 0-1/10; status",
+            "GET; ; 200; Cache-Control: max-age=60 | Content-Range: bytes 0-1/10; stored",
             "GET; ; 304; Cache-Control: max-age=60; status",
             "GET; ; 201; Last-Modified: {now-1000}; no-freshness",
             "GET; ; 500; ; no-freshness",
