@@ -195,4 +195,13 @@ class CacheStoreTest {
         assertThat(store.byteCount()).isLessThanOrEqualTo(1L << 20);
         assertThat(allocator.live()).as("what is live is what is stored").isEqualTo(store.objectCount());
     }
+
+    @Test
+    void aMemoryTierOfZeroKeepsNothing() {
+        store.close();
+        store = new CacheStore(CacheSettings.ofMemory(0), new SimpleMeterRegistry(), allocator);
+        store(store, key("d1", "/z"), bytes(1, 1));
+        assertThat(store.lookup(key("d1", "/z"))).isEmpty();
+        assertThat(store.objectCount()).isZero();
+    }
 }
