@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.edge.cache.CacheStore;
 import io.edgecert.serving.EdgeRoute;
 import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.serving.KeyProvider;
@@ -66,6 +67,8 @@ public final class EdgeServer implements AutoCloseable {
     /** What this node served, per distribution: the console's charts read it, the request path's last stage records. */
     private final Traffic traffic = new Traffic(java.time.Clock.systemUTC());
     private final Optional<AccessLog> accessLog;
+    /** This node's cached objects: the cache stage reads and fills it, invalidations purge it. */
+    private final CacheStore cache;
     private volatile RouteTable routes = RouteTable.EMPTY;
     private Channel httpsChannel;
     private Channel httpChannel;
@@ -88,6 +91,7 @@ public final class EdgeServer implements AutoCloseable {
         this.workers = transport.newGroup(settings.workerThreads() > 0 ? settings.workerThreads()
                 : Runtime.getRuntime().availableProcessors());
         this.accessLog = AccessLog.open(settings.accessLog(), metrics);
+        this.cache = new CacheStore(settings.cache(), metrics);
         this.handshakes = Counter.builder("edgecert_edge_handshakes").description("TLS handshakes completed")
                 .register(metrics);
         this.handshakeFailures = Counter.builder("edgecert_edge_handshake_failures")
@@ -253,6 +257,10 @@ public final class EdgeServer implements AutoCloseable {
         return traffic;
     }
 
+    public CacheStore cache() {
+        return cache;
+    }
+
     @Override
     public void close() {
         if (httpsChannel != null) {
@@ -265,6 +273,7 @@ public final class EdgeServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         origins.close();
         accessLog.ifPresent(AccessLog::close);
+        cache.close(); // after the event loops: no reader is left to stream a body it releases
         certificates.close();
         defaultContexts.values().forEach(ReferenceCountUtil::release);
     }
