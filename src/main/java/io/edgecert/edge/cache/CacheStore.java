@@ -342,6 +342,22 @@ public final class CacheStore implements CachePurger, AutoCloseable {
         return n;
     }
 
+    /**
+     * The edge serves these distributions now: every other one seen so far was deleted (or
+     * disabled) and its objects and meters go. Scans the index only when one did go.
+     *
+     * @return objects dropped
+     */
+    public long retainDistributions(Set<String> served) {
+        long n = 0;
+        for (String id : meters.known()) {
+            if (!served.contains(id)) {
+                n += dropDistribution(id);
+            }
+        }
+        return n;
+    }
+
     private long purgeWhere(Predicate<CacheKey> matches) {
         // in-progress first: a fill that completes during the scan below sees its mark
         for (Flight f : flights.values()) {
