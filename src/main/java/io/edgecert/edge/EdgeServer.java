@@ -200,6 +200,8 @@ public final class EdgeServer implements AutoCloseable {
                     next.size() - servable.size());
         }
         routes = RouteTable.of(servable);
+        // a distribution no longer deployed (deleted, disabled) leaves nothing cached behind
+        cache.retainDistributions(next.stream().map(EdgeRoute::distributionId).collect(java.util.stream.Collectors.toSet()));
     }
 
     /** Certificate material to take as loaded before the first {@link #apply} (a node's start-up snapshot). */

@@ -146,6 +146,14 @@ public class CacheStoreBenchmark {
         System.out.printf("objects %d, body %d bytes: heap %.1f MiB, %d bytes per object (estimate weighed: %d); "
                         + "bodies off-heap %.1f MiB%n", store.objectCount(), size, (after - before) / 1048576.0,
                 perObject, store.byteCount() / n - size, (double) store.objectCount() * size / 1048576.0);
+        for (int round = 0; round < 5; round++) {
+            long t0 = System.nanoTime();
+            long dropped = store.purge(ks[0].distributionId(), java.util.List.of("/assets/none/*", "/index.html"));
+            long t1 = System.nanoTime();
+            if (round == 4) {
+                System.out.printf("purge scan of %d objects (2 paths, %d dropped): %.1f ms%n", n, dropped, (t1 - t0) / 1e6);
+            }
+        }
         store.close();
     }
 

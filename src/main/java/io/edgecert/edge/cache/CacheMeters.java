@@ -34,6 +34,11 @@ final class CacheMeters {
         return d == null ? CacheStats.EMPTY : d.stats();
     }
 
+    /** Distributions seen since they were last forgotten (recorded, or with objects stored). */
+    java.util.Set<String> known() {
+        return java.util.Set.copyOf(byDistribution.keySet());
+    }
+
     void forget(String distributionId) {
         Distribution d = byDistribution.remove(distributionId);
         if (d != null) {

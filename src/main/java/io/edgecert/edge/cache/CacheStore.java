@@ -39,6 +39,15 @@ public final class CacheStore implements CachePurger, AutoCloseable {
     private final CacheMeters meters;
     private final AtomicLong objects = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    /**
+     * Keys whose last response was not storable (Varnish's hit-for-miss): their misses lead
+     * without collapsing for a while, so concurrent requests for a private page do not queue
+     * behind each other's origin round trip. A storable response clears its key.
+     */
+    private final Cache<CacheKey, Boolean> passes = Caffeine.newBuilder().maximumSize(PASS_MEMORY_KEYS)
+            .expireAfterWrite(PASS_MEMORY).executor(Runnable::run).build();
+    static final java.time.Duration PASS_MEMORY = java.time.Duration.ofMinutes(2);
+    static final int PASS_MEMORY_KEYS = 65_536;
 
     /** The variants of one primary key, newest first; immutable (a change is a new value, re-weighed). */
     record Variants(List<CachedObject> objects) {
@@ -117,9 +126,14 @@ public final class CacheStore implements CachePurger, AutoCloseable {
 
     /**
      * A miss: the first for its key leads (fetches and fills), concurrent ones join. A flight
-     * whose lead has had no head for the collapse timeout is taken over by the next miss.
+     * whose lead has had no head for the collapse timeout is taken over by the next miss. A key
+     * whose last response was not storable leads every miss (no collapsing) for two minutes or
+     * until a response of it is stored.
      */
     public Miss miss(CacheKey key) {
+        if (passes.getIfPresent(key) != null) {
+            return lead(key);
+        }
         long now = System.nanoTime();
         Flight[] created = new Flight[1];
         Flight f = flights.compute(key, (k, current) -> {
@@ -176,7 +190,13 @@ public final class CacheStore implements CachePurger, AutoCloseable {
         return -1;
     }
 
+    /** A lead's response was not storable: its key's misses stop collapsing for {@link #PASS_MEMORY}. */
+    void passed(CacheKey key) {
+        passes.put(key, Boolean.TRUE);
+    }
+
     Fill newFill(CacheKey key, StoredHead head, long contentLength, Flight flight) {
+        passes.invalidate(key);
         Fill fill = new Fill(this, key, head, contentLength, flight);
         fills.add(fill);
         // after it is registered: a purge either sees the fill or has marked its flight already
@@ -319,6 +339,22 @@ public final class CacheStore implements CachePurger, AutoCloseable {
     public long dropDistribution(String distributionId) {
         long n = purgeWhere(k -> k.distributionId().equals(distributionId));
         meters.forget(distributionId);
+        return n;
+    }
+
+    /**
+     * The edge serves these distributions now: every other one seen so far was deleted (or
+     * disabled) and its objects and meters go. Scans the index only when one did go.
+     *
+     * @return objects dropped
+     */
+    public long retainDistributions(Set<String> served) {
+        long n = 0;
+        for (String id : meters.known()) {
+            if (!served.contains(id)) {
+                n += dropDistribution(id);
+            }
+        }
         return n;
     }
 

@@ -45,6 +45,7 @@ public sealed interface Miss permits Miss.Lead, Miss.Join {
         public Optional<Fill> begin(StoredHead head, OptionalLong contentLength) {
             settle();
             if (contentLength.isPresent() && contentLength.getAsLong() > store.settings().maxObjectBytes()) {
+                store.passed(key);
                 release(FillReader.Release.NOT_STORABLE);
                 return Optional.empty();
             }
@@ -55,9 +56,13 @@ public sealed interface Miss permits Miss.Lead, Miss.Join {
             return Optional.of(fill);
         }
 
-        /** The response is not to be stored: the waiters fetch for themselves. */
+        /**
+         * The response is not to be stored: the waiters fetch for themselves, and the key's misses
+         * stop collapsing for a while (CacheStore#miss).
+         */
         public void pass() {
             settle();
+            store.passed(key);
             release(FillReader.Release.NOT_STORABLE);
         }
 

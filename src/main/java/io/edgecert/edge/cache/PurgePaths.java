@@ -30,7 +30,7 @@ record PurgePaths(Set<String> exact, List<String> prefixes) {
     }
 
     boolean matches(String objectPath) {
-        String path = InvalidationPaths.canonical(objectPath);
+        String path = plain(objectPath) ? objectPath : InvalidationPaths.canonical(objectPath);
         if (exact.contains(path)) {
             return true;
         }
@@ -41,4 +41,17 @@ record PurgePaths(Set<String> exact, List<String> prefixes) {
         }
         return false;
     }
+
+    /** Already canonical: printable ASCII that InvalidationPaths never encodes (the common path; no copy). */
+    static boolean plain(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '%' || UNSAFE.indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final String UNSAFE = " \"#<>\\^`{|}[]";
 }

@@ -195,4 +195,28 @@ class CacheStoreTest {
         assertThat(store.byteCount()).isLessThanOrEqualTo(1L << 20);
         assertThat(allocator.live()).as("what is live is what is stored").isEqualTo(store.objectCount());
     }
+
+    @Test
+    void aMemoryTierOfZeroKeepsNothing() {
+        store.close();
+        store = new CacheStore(CacheSettings.ofMemory(0), new SimpleMeterRegistry(), allocator);
+        store(store, key("d1", "/z"), bytes(1, 1));
+        assertThat(store.lookup(key("d1", "/z"))).isEmpty();
+        assertThat(store.objectCount()).isZero();
+    }
+
+    @Test
+    void distributionsNoLongerServedAreDropped() {
+        store(store, key("d1", "/a"), bytes(10, 1));
+        store(store, key("d2", "/a"), bytes(10, 1));
+        store(store, key("d3", "/a"), bytes(10, 1));
+        store.recordHit("d3", 10);
+        assertThat(store.retainDistributions(java.util.Set.of("d1", "d2", "d3"))).isZero();
+        assertThat(store.retainDistributions(java.util.Set.of("d1"))).isEqualTo(2);
+        assertThat(store.lookup(key("d1", "/a"))).hasSize(1);
+        assertThat(store.lookup(key("d3", "/a"))).isEmpty();
+        assertThat(store.stats("d3")).as("its meters go too").isEqualTo(CacheStats.EMPTY);
+        assertThat(registry.find("edgecert_cache_requests").tag("distribution", "d3").meters()).isEmpty();
+        assertThat(registry.find("edgecert_cache_requests").tag("distribution", "d1").meters()).hasSize(3);
+    }
 }

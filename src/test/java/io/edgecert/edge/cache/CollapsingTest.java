@@ -164,7 +164,14 @@ class CollapsingTest {
         ((Miss.Join) store.miss(k)).await(r.loop, h -> true, r);
         lead.pass();
         assertThat(r.released.get(10, TimeUnit.SECONDS)).isEqualTo(FillReader.Release.NOT_STORABLE);
-        assertThat(store.miss(k)).isInstanceOf(Miss.Lead.class);
+        Miss.Lead first = (Miss.Lead) store.miss(k);
+        assertThat(store.miss(k)).as("a key that was not storable no longer collapses").isInstanceOf(Miss.Lead.class);
+        Fill fill = first.begin(head(), OptionalLong.of(10)).orElseThrow();
+        append(fill, bytes(10, 1), 0, 10, 10);
+        Miss.Lead again = (Miss.Lead) store.miss(k);
+        assertThat(store.miss(k)).as("once a response of it is storable, it collapses again").isInstanceOf(Miss.Join.class);
+        again.pass();
+        fill.complete();
     }
 
     @Test
