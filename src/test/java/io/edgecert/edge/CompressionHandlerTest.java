@@ -1,5 +1,8 @@
 package io.edgecert.edge;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
 import io.edgecert.serving.CacheBehavior;
 import io.edgecert.serving.CachePolicy;
@@ -8,6 +11,7 @@ import io.edgecert.serving.PathPattern;
 import io.edgecert.serving.Selection;
 import io.edgecert.serving.ViewerProtocolPolicy;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.Brotli;
@@ -29,6 +33,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -55,16 +61,42 @@ class CompressionHandlerTest {
     static final CachePolicy GZIP_ONLY = new CachePolicy("g", "gzip-only", 0, 60, 600, Selection.NONE,
             Selection.NONE, Selection.NONE, true, false);
 
+    /** netty's leak reports (logged by ResourceLeakDetector), to find any of this stage's among them. */
+    private static final ListAppender<ILoggingEvent> LEAKS = new ListAppender<>();
+
     @BeforeAll
-    static void paranoid() {
+    static void paranoid() throws InterruptedException {
         before = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        collectLeaks(); // what earlier classes left is reported now, not during these tests
+        LEAKS.start();
+        ((Logger) LoggerFactory.getLogger(ResourceLeakDetector.class)).addAppender(LEAKS);
         assertThat(Brotli.isAvailable()).as("brotli4j's native library").isTrue(); // loads it for the decoder too
     }
 
     @AfterAll
-    static void restore() {
-        ResourceLeakDetector.setLevel(before);
+    static void noLeakOfThisStage() throws InterruptedException {
+        try {
+            collectLeaks();
+            // PARANOID records where each buffer was touched: a leak of this stage names it
+            assertThat(LEAKS.list).map(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(m -> m.contains("CompressionHandler") || m.contains("CompressionHandlerTest"));
+        } finally {
+            ((Logger) LoggerFactory.getLogger(ResourceLeakDetector.class)).detachAppender(LEAKS);
+            ResourceLeakDetector.setLevel(before);
+        }
+    }
+
+    /** Buffers no longer reachable are collected; the next allocations make the detector report them. */
+    private static void collectLeaks() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+            for (int j = 0; j < 10; j++) {
+                ByteBufAllocator.DEFAULT.buffer(16).release();
+                Unpooled.buffer(16).release();
+            }
+        }
     }
 
     static CacheBehavior behavior(boolean compress, CachePolicy policy) {
