@@ -76,7 +76,7 @@ final class AccessLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
 
-    private AccessLog(Writer out, boolean ownsOut, int capacity, MeterRegistry metrics) {
+    AccessLog(Writer out, boolean ownsOut, int capacity, MeterRegistry metrics) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.out = out;
         this.ownsOut = ownsOut;
@@ -110,6 +110,10 @@ final class AccessLog implements AutoCloseable {
         if (closed || !queue.offer(e)) {
             dropped.increment();
         }
+    }
+
+    int queued() {
+        return queue.size();
     }
 
     long dropped() {
