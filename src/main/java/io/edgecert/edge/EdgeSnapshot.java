@@ -46,14 +46,17 @@ import java.util.zip.CheckedOutputStream;
  * EdgeDeployment catches it up with the database as it does any stale view. Private keys in it
  * are sealed as in the database (AES-GCM under the master key); the file is owner-only all the same.
  *
- * <p>Format: magic, format version, fingerprint, entries, distinct chains, materials, CRC-32 of
+ * <p>Format: magic, format version, fingerprint, entries, distinct CDN parts (JSON), distinct chains, materials, CRC-32 of
  * all before it. Written to a temporary file and moved into place, so a crash leaves the old
  * snapshot or the new one.
  */
 public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> entries, List<SealedMaterial> material) {
     static final String FILE_NAME = "edge-snapshot.bin";
     private static final long MAGIC = 0x4544474543455254L; // "EDGECERT"
-    /** 2: routes carry their CDN part (behaviors, policies, groups, error responses, origin paths). */
+    /**
+     * 2: routes carry their CDN part (behaviors, resolved policies, groups, error responses, origin
+     * paths) as JSON, each distinct one once after the entries; a plain pass-through route, none.
+     */
     private static final int FORMAT = 2;
     /** Larger than any real snapshot (10,000 certificates: ~25 MB), so a corrupt count fails fast. */
     private static final int MAX_COUNT = 10_000_000;
@@ -82,8 +85,15 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
             out.writeLong(fingerprint.maxChangeSeq());
             out.writeLong(fingerprint.sumChangeSeq());
             out.writeInt(entries.size());
+            // CDN parts once each, like chains: a SaaS's distributions mostly come from one template
+            Map<String, Integer> cdnParts = new HashMap<>();
+            List<String> cdnList = new ArrayList<>();
             for (DeployedRoute e : entries) {
-                writeEntry(out, e);
+                writeEntry(out, e, cdnParts, cdnList);
+            }
+            out.writeInt(cdnList.size());
+            for (String c : cdnList) {
+                writeString(out, c);
             }
             // CA chains once each: a SaaS's customers mostly share a handful
             Map<String, Integer> chains = new HashMap<>();
@@ -126,9 +136,21 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
             RoutesFingerprint fingerprint = new RoutesFingerprint(
                     in.readLong(), in.readLong(), in.readLong());
             int entryCount = count(in);
-            List<DeployedRoute> entries = new ArrayList<>(entryCount);
+            List<PendingEntry> pending = new ArrayList<>(entryCount);
             for (int i = 0; i < entryCount; i++) {
-                entries.add(readEntry(in));
+                pending.add(readEntry(in));
+            }
+            CdnPart[] cdnParts = new CdnPart[count(in)];
+            for (int i = 0; i < cdnParts.length; i++) {
+                try {
+                    cdnParts[i] = Json.read(readString(in), CdnPart.class);
+                } catch (java.io.UncheckedIOException e) {
+                    throw new IOException("damaged CDN part " + i + ": " + e.getMessage(), e);
+                }
+            }
+            List<DeployedRoute> entries = new ArrayList<>(entryCount);
+            for (PendingEntry p : pending) {
+                entries.add(p.complete(cdnParts));
             }
             String[] chains = new String[count(in)];
             for (int i = 0; i < chains.length; i++) {
@@ -161,7 +183,8 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
         }
     }
 
-    private static void writeEntry(DataOutputStream out, DeployedRoute e) throws IOException {
+    private static void writeEntry(DataOutputStream out, DeployedRoute e, Map<String, Integer> cdnParts,
+                                   List<String> cdnList) throws IOException {
         EdgeRoute r = e.route();
         writeString(out, r.distributionId());
         out.writeInt(r.version());
@@ -177,11 +200,15 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
         }
         writeString(out, r.defaultOriginId());
         // Most routes are today's pass-through: a flag, and JSON only for those that are not.
-        boolean plain = isPlain(r);
-        out.writeBoolean(!plain);
-        if (!plain) {
-            writeString(out, Json.write(new CdnPart(r.origins().stream().map(EdgeRoute.Origin::originPath).toList(),
-                    r.originGroups(), r.defaultBehavior(), r.behaviors(), r.customErrorResponses())));
+        if (isPlain(r)) {
+            out.writeInt(-1);
+        } else {
+            String json = Json.write(new CdnPart(r.origins().stream().map(EdgeRoute.Origin::originPath).toList(),
+                    r.originGroups(), r.defaultBehavior(), r.behaviors(), r.customErrorResponses()));
+            out.writeInt(cdnParts.computeIfAbsent(json, j -> {
+                cdnList.add(j);
+                return cdnList.size() - 1;
+            }));
         }
         out.writeLong(e.changeSeq());
         out.writeBoolean(e.enabled());
@@ -198,7 +225,33 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
                 && r.defaultBehavior().equals(CacheBehavior.passThrough(r.defaultOriginId()));
     }
 
-    private static DeployedRoute readEntry(DataInputStream in) throws IOException {
+    /** An entry read before the CDN parts that follow the entries: completed once they are. */
+    private record PendingEntry(EdgeRoute plain, int cdnIndex, long changeSeq, boolean enabled) {
+        DeployedRoute complete(CdnPart[] parts) throws IOException {
+            if (cdnIndex == -1) {
+                return new DeployedRoute(plain, changeSeq, enabled);
+            }
+            if (cdnIndex < 0 || cdnIndex >= parts.length) {
+                throw new IOException("CDN part index " + cdnIndex + " out of range");
+            }
+            CdnPart cdn = parts[cdnIndex];
+            EdgeRoute r = plain;
+            if (cdn.originPaths().size() != r.origins().size()) {
+                throw new IOException("route " + r.distributionId() + " has " + r.origins().size() + " origins but "
+                        + cdn.originPaths().size() + " origin paths");
+            }
+            List<EdgeRoute.Origin> withPaths = new ArrayList<>(r.origins().size());
+            for (int i = 0; i < r.origins().size(); i++) {
+                EdgeRoute.Origin o = r.origins().get(i);
+                withPaths.add(new EdgeRoute.Origin(o.id(), o.url(), cdn.originPaths().get(i)));
+            }
+            return new DeployedRoute(new EdgeRoute(r.distributionId(), r.version(), r.aliases(), r.domainName(),
+                    r.certificateId(), r.certificateVersion(), r.minimumProtocol(), withPaths, r.defaultOriginId(),
+                    cdn.originGroups(), cdn.defaultBehavior(), cdn.behaviors(), cdn.customErrorResponses()), changeSeq, enabled);
+        }
+    }
+
+    private static PendingEntry readEntry(DataInputStream in) throws IOException {
         String id = readString(in);
         int version = in.readInt();
         List<String> aliases = readStrings(in);
@@ -212,30 +265,11 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
             origins.add(new EdgeRoute.Origin(readString(in), URI.create(readString(in))));
         }
         String defaultOriginId = readString(in);
-        Optional<String> certificate = certificateId.isEmpty() ? Optional.empty() : Optional.of(certificateId);
-        EdgeRoute route;
-        if (in.readBoolean()) {
-            CdnPart cdn;
-            try {
-                cdn = Json.read(readString(in), CdnPart.class);
-            } catch (java.io.UncheckedIOException e) {
-                throw new IOException("damaged route " + id + ": " + e.getMessage(), e);
-            }
-            if (cdn.originPaths().size() != origins.size()) {
-                throw new IOException("route " + id + " has " + origins.size() + " origins but "
-                        + cdn.originPaths().size() + " origin paths");
-            }
-            List<EdgeRoute.Origin> withPaths = new ArrayList<>(origins.size());
-            for (int i = 0; i < origins.size(); i++) {
-                withPaths.add(new EdgeRoute.Origin(origins.get(i).id(), origins.get(i).url(), cdn.originPaths().get(i)));
-            }
-            route = new EdgeRoute(id, version, aliases, domainName, certificate, certificateVersion, protocol, withPaths,
-                    defaultOriginId, cdn.originGroups(), cdn.defaultBehavior(), cdn.behaviors(), cdn.customErrorResponses());
-        } else {
-            route = new EdgeRoute(id, version, aliases, domainName, certificate, certificateVersion, protocol, origins,
-                    defaultOriginId);
-        }
-        return new DeployedRoute(route, in.readLong(), in.readBoolean());
+        int cdnIndex = in.readInt();
+        EdgeRoute route = new EdgeRoute(id, version, aliases, domainName,
+                certificateId.isEmpty() ? Optional.empty() : Optional.of(certificateId), certificateVersion, protocol,
+                origins, defaultOriginId);
+        return new PendingEntry(route, cdnIndex, in.readLong(), in.readBoolean());
     }
 
     private static void writeStrings(DataOutputStream out, Collection<String> values) throws IOException {
