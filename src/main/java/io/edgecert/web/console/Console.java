@@ -6,6 +6,8 @@ import gg.jte.output.StringOutput;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.events.Subscriptions;
+import io.edgecert.distributions.invalidations.InvalidationService;
+import io.edgecert.distributions.policies.PolicyService;
 import io.edgecert.jobs.JobService;
 import io.edgecert.serving.TrafficSeries;
 import io.edgecert.problems.ErrorCode;
@@ -58,6 +60,8 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
             Map.entry("reimported", "Reimported: the certificate and every distribution using it serve the new material."),
             Map.entry("distribution-created", "The distribution is created; it is InProgress until the edge serves it."),
             Map.entry("distribution-saved", "Saved as a new version; it is InProgress until the edge serves it."),
+            Map.entry("invalidation-created", "The invalidation is created; it is InProgress until every live edge node "
+                    + "has dropped the matching objects."),
             Map.entry("subscription-created", "The subscription is created."),
             Map.entry("subscription-deleted", "The subscription is deleted."),
             Map.entry("import-cancelled", "The import was cancelled; nothing was stored."),
@@ -74,6 +78,8 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
     final PendingImports pending;
     /** This node's edge traffic (the distribution page's charts); nodes do not share it. */
     final TrafficSeries.Source traffic;
+    final PolicyService policies;
+    final InvalidationService invalidations;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     private final Assets assets = new Assets();
     private final AuthPages auth;
@@ -85,8 +91,10 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
 
     public Console(Database db, CertificateService certificates, DistributionService distributions, JobService jobs,
                    Subscriptions subscriptions, AdminToken adminToken, Path dataDir, Optional<String> initialPassword,
-                   Clock clock, TrafficSeries.Source traffic) {
+                   Clock clock, TrafficSeries.Source traffic, PolicyService policies, InvalidationService invalidations) {
         this.traffic = traffic;
+        this.policies = policies;
+        this.invalidations = invalidations;
         this.certificates = certificates;
         this.distributions = distributions;
         this.jobs = jobs;

@@ -76,6 +76,20 @@ public final class Views {
                                  long dayRequests, String dayBytes, String dayHitRatio) {
     }
 
+    /** A policy a behavior names: its name (or why there is none) and a line on what it does. */
+    public record PolicyRef(String id, String name, String detail, boolean managed) {
+    }
+
+    /** One cache behavior as the distribution page lists it; absent fields show what applies. */
+    public record BehaviorRow(String pathPattern, String targetOrigin, String viewerProtocolPolicy, String allowedMethods,
+                              String cachedMethods, boolean compress, PolicyRef cachePolicy,
+                              PolicyRef originRequestPolicy, PolicyRef responseHeadersPolicy) {
+    }
+
+    public record InvalidationRow(String id, String status, Badge badge, String created, String completed, String paths,
+                                  int pathCount, String waitingFor) {
+    }
+
     public record KeyValue(String key, String value) {
     }
 

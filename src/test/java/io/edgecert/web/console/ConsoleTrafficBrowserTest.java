@@ -220,4 +220,83 @@ class ConsoleTrafficBrowserTest {
         assertThat(Json.read(bad.text(), JsonNode.class).get("errors").get(0).get("field").asText()).isEqualTo("window");
         assertThat(page.request().get(base + "/distributions/no-such-id/traffic.json").status()).isEqualTo(404);
     }
+
+    @Test
+    @Order(4)
+    void theDistributionPageShowsItsBehaviorsWithThePoliciesByName() {
+        TestApi.Response policy = node.api().post("/api/v1/cache-policies", Map.of("name", "Shop-Assets",
+                "minTtl", 0, "defaultTtl", 3600, "maxTtl", 86400));
+        assertThat(policy.status()).as(policy.body()).isEqualTo(201);
+        String policyId = policy.json().get("id").asText();
+        TestApi.Response d = node.api().post("/api/v1/distributions", Map.of("aliases", List.of(),
+                "origins", List.of(Map.of("id", "app", "url", "http://127.0.0.1:9/")), "comment", "cdn",
+                "defaultCacheBehavior", Map.of("cachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6", "compress", true),
+                "cacheBehaviors", List.of(Map.of("pathPattern", "/assets/*", "cachePolicyId", policyId,
+                        "viewerProtocolPolicy", "https-only", "allowedMethods", List.of("GET", "HEAD"),
+                        "cachedMethods", List.of("GET", "HEAD")))));
+        assertThat(d.status()).as(d.body()).isEqualTo(201);
+        page.navigate(base + "/distributions/" + d.json().get("id").asText());
+        Locator rows = page.locator("#behaviors tbody tr");
+        PlaywrightAssertions.assertThat(rows).hasCount(2);
+        Locator assets = page.locator("#behaviors tr[data-pattern='/assets/*']");
+        PlaywrightAssertions.assertThat(assets.locator("td[data-policy=cache]")).containsText("Shop-Assets");
+        PlaywrightAssertions.assertThat(assets.locator("td[data-policy=cache]")).containsText("default 3600 s (1 h)");
+        PlaywrightAssertions.assertThat(assets.locator("td[data-policy=origin-request]")).hasText("Managed-AllViewer");
+        PlaywrightAssertions.assertThat(assets).containsText("https-only");
+        Locator fallback = rows.nth(1);
+        PlaywrightAssertions.assertThat(fallback).containsText("* (default)");
+        PlaywrightAssertions.assertThat(fallback.locator("td[data-policy=cache]")).containsText("Managed-CachingOptimized");
+        PlaywrightAssertions.assertThat(fallback).containsText("redirect-to-https");
+        PlaywrightAssertions.assertThat(fallback.locator("td[data-policy=response-headers]")).hasText("(none)");
+
+        // a distribution that names no behavior shows the pass-through it gets
+        page.navigate(base + "/distributions/" + idle);
+        PlaywrightAssertions.assertThat(page.locator("#behaviors tbody tr")).hasCount(1);
+        PlaywrightAssertions.assertThat(page.locator("#behaviors td[data-policy=cache]")).containsText("Managed-CachingDisabled");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("charts-distribution-behaviors.png")).setFullPage(true));
+    }
+
+    @Test
+    @Order(5)
+    void theInvalidationFormCreatesOneAndTheListShowsIt() {
+        page.navigate(base + "/distributions/" + busy);
+        PlaywrightAssertions.assertThat(page.locator("#invalidations .empty")).hasText("No invalidation yet.");
+        // a path that is not one: the field says why, nothing is created
+        page.locator("#invalidation-paths").fill("index.html");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Create invalidation")).click();
+        PlaywrightAssertions.assertThat(page.locator("#err-inv-paths")).not().isEmpty();
+        PlaywrightAssertions.assertThat(page.locator("#invalidation-paths")).hasAttribute("aria-invalid", "true");
+        PlaywrightAssertions.assertThat(page.locator("#invalidation-paths")).hasValue("index.html");
+        assertThat(node.api().get("/api/v1/distributions/" + busy + "/invalidations").json().get("items")).isEmpty();
+        browserErrors.removeIf(e -> e.contains("status of 400")); // the refused form's page: expected
+
+        page.locator("#invalidation-paths").fill("/index.html\n/images/*\n");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Create invalidation")).click();
+        page.waitForURL(base + "/distributions/" + busy + "?flash=invalidation-created#invalidations");
+        PlaywrightAssertions.assertThat(page.locator(".flash")).containsText("invalidation is created");
+        JsonNode items = node.api().get("/api/v1/distributions/" + busy + "/invalidations").json().get("items");
+        assertThat(items).hasSize(1);
+        String id = items.get(0).get("id").asText();
+        assertThat(items.get(0).get("paths")).extracting(JsonNode::asText).containsExactly("/index.html", "/images/*");
+        Locator row = page.locator("#invalidation-list tr[data-invalidation='" + id + "']");
+        PlaywrightAssertions.assertThat(row).containsText("/index.html, /images/*");
+        assertThat(row.locator(".badge").textContent()).isIn("InProgress", "Completed");
+        // this node's follower purges it: a reload shows it Completed
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.api()
+                .get("/api/v1/distributions/" + busy + "/invalidations/" + id).json().get("status").asText().equals("Completed"));
+        page.reload();
+        PlaywrightAssertions.assertThat(page.locator("#invalidation-list tr[data-invalidation='" + id + "'] .badge"))
+                .hasText("Completed");
+
+        // the form without its CSRF token is refused
+        var forged = page.request().post(base + "/distributions/" + busy + "/invalidations",
+                com.microsoft.playwright.options.RequestOptions.create().setForm(
+                        com.microsoft.playwright.options.FormData.create().set("paths", "/*")));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(node.api().get("/api/v1/distributions/" + busy + "/invalidations").json().get("items")).hasSize(1);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("charts-distribution-invalidations.png")).setFullPage(true));
+        assertThat(browserErrors).isEmpty();
+    }
 }
