@@ -175,6 +175,17 @@ class OriginStageTest {
     }
 
     @Test
+    void anOriginThatDoesNotAnswerInTimeIsAnsweredWithThe504Page() {
+        EdgeRoute r = route(List.of(primary.origin("a"), secondary.origin("pages")), List.of(), behavior("*", "a"),
+                List.of(behavior("/errors/*", "pages")),
+                List.of(new CustomErrorResponse(504, Optional.of("/errors/slow.html"), Optional.empty(), 10)));
+        edge.serve(r);
+        PipelineFixture.Reply got = edge.curl(true, r.domainName(), "/hang", "--http1.1");
+        assertThat(got.status()).isEqualTo(504);
+        assertThat(got.body()).isEqualTo("secondary GET /errors/slow.html");
+    }
+
+    @Test
     void aMissingErrorPageFallsBackToTheEdgesPageWithTheStatus() {
         EdgeRoute r = route(List.of(primary.origin("a")), List.of(), behavior("*", "a"), List.of(),
                 List.of(new CustomErrorResponse(404, Optional.of("/status/404/page.html"), Optional.of(410), 10)));
