@@ -149,6 +149,10 @@ class OriginStageTest {
         PipelineFixture.Reply oops = edge.curl(true, r.domainName(), "/status/500/x", "--http2");
         assertThat(oops.status()).as("no responseCode: the origin's status").isEqualTo(500);
         assertThat(oops.body()).isEqualTo("primary GET /errors/oops.html");
+        PipelineFixture.Reply head = edge.curl(true, r.domainName(), "/status/404/gone", "-X", "HEAD", "--http2");
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("x-origin")).isEqualTo("primary");
+        assertThat(primary.seen).anyMatch(s -> s.method().equals("HEAD") && s.uri().equals("/errors/not-found.html"));
         // a status without an error response is answered as it is
         assertThat(edge.curl(true, r.domainName(), "/status/403").body()).isEqualTo("primary GET /status/403");
     }
