@@ -419,7 +419,8 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Origin
             String path = errorResponse.responsePagePath().orElseThrow();
             CacheBehavior pageBehavior = exchange.route.behaviorFor(RouteHandler.pathOf(path));
             target = primary(exchange.route, pageBehavior.targetOriginId());
-            askAgain(HttpMethod.GET, path, pageBehavior);
+            // a HEAD asks for the page's head only: its answer must not carry a body
+            askAgain(HttpMethod.HEAD.equals(request.method()) ? HttpMethod.HEAD : HttpMethod.GET, path, pageBehavior);
         }
     }
 

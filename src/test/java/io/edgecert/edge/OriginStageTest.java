@@ -149,6 +149,10 @@ class OriginStageTest {
         PipelineFixture.Reply oops = edge.curl(true, r.domainName(), "/status/500/x", "--http2");
         assertThat(oops.status()).as("no responseCode: the origin's status").isEqualTo(500);
         assertThat(oops.body()).isEqualTo("primary GET /errors/oops.html");
+        PipelineFixture.Reply head = edge.curl(true, r.domainName(), "/status/404/gone", "-X", "HEAD", "--http2");
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("x-origin")).isEqualTo("primary");
+        assertThat(primary.seen).anyMatch(s -> s.method().equals("HEAD") && s.uri().equals("/errors/not-found.html"));
         // a status without an error response is answered as it is
         assertThat(edge.curl(true, r.domainName(), "/status/403").body()).isEqualTo("primary GET /status/403");
     }
@@ -172,6 +176,17 @@ class OriginStageTest {
         PipelineFixture.Reply bare = edge.curl(true, plain.domainName(), "/shop");
         assertThat(bare.status()).isEqualTo(502);
         assertThat(bare.body()).contains("could not be reached").contains("refused");
+    }
+
+    @Test
+    void anOriginThatDoesNotAnswerInTimeIsAnsweredWithThe504Page() {
+        EdgeRoute r = route(List.of(primary.origin("a"), secondary.origin("pages")), List.of(), behavior("*", "a"),
+                List.of(behavior("/errors/*", "pages")),
+                List.of(new CustomErrorResponse(504, Optional.of("/errors/slow.html"), Optional.empty(), 10)));
+        edge.serve(r);
+        PipelineFixture.Reply got = edge.curl(true, r.domainName(), "/hang", "--http1.1");
+        assertThat(got.status()).isEqualTo(504);
+        assertThat(got.body()).isEqualTo("secondary GET /errors/slow.html");
     }
 
     @Test
