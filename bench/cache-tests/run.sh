@@ -6,6 +6,7 @@
 #   bench/cache-tests/run.sh                       # edgecert, nginx, varnish
 #   bench/cache-tests/run.sh --only edgecert       # one target (repeatable: --only nginx --only varnish)
 #   bench/cache-tests/run.sh --only edgecert --min-required 120 [--min-optimal 40]   # exit 1 below (CI)
+#   bench/cache-tests/run.sh --only edgecert --id freshness-none   # one test, with its requests and responses
 #   CACHE_TESTS_DIR=/path/to/cache-tests           # the suite (default ../shared/testdata/cache-tests;
 #                                                  # without it, npm's http-cache-tests package)
 #   PORT_BASE=28000                                # origin PORT_BASE, nginx +2, varnish +5, edgecert +100/+443/+81
@@ -20,13 +21,14 @@ source bench/common.sh # servers stopped at exit, wait_for
 repo=$PWD
 here=$repo/bench/cache-tests
 
-targets=() min_required=0 min_optimal=0
+targets=() min_required=0 min_optimal=0 test_id=
 while (($#)); do
   case $1 in
     --only) targets+=("$2"); shift 2 ;;
     --min-required) min_required=$2; shift 2 ;;
     --min-optimal) min_optimal=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --id) test_id=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -81,6 +83,11 @@ wait_for "the test server" 20 curl -sf "http://127.0.0.1:$origin_port/package.js
 run_suite() { # target base-url [host suffix resolved to 127.0.0.1]: the suite's client, results to $results/<target>.json
   local target=$1 url=$2 suffix=${3:-}
   local started=$SECONDS
+  if [[ -n $test_id ]]; then # one test, dumped as the client shows it; no results file
+    (cd "$suite" && CACHE_TESTS_LOCAL_SUFFIX=$suffix NODE_TLS_REJECT_UNAUTHORIZED=0 npm_config_base=$url npm_config_id=$test_id \
+      npm_package_config_id=$test_id exec node --no-warnings "$here/client.mjs" "$engine/cli.mjs")
+    return 0
+  fi
   (cd "$suite" && CACHE_TESTS_LOCAL_SUFFIX=$suffix NODE_TLS_REJECT_UNAUTHORIZED=0 npm_config_base=$url npm_config_id= npm_package_config_id= \
     exec node --no-warnings "$here/client.mjs" "$engine/cli.mjs") > "$work/$target.json" 2> "$work/$target.client.log" \
     || { echo "$target: the client failed (see $work/$target.client.log)" >&2; tail -5 "$work/$target.client.log" >&2; return 1; }
@@ -184,6 +191,7 @@ if wants varnish; then
   bench_stop "$varnish_pid"
 fi
 
+[[ -z $test_id ]] || exit 0
 echo "== scores (required passed/total, optimal passed/total; published: httpd 141/69, Squid 138/59, Varnish 138/49, Caddy 138/44, ATS 136/74, HAProxy 126/40, nginx 115/66 of 163/107)"
 for t in "${targets[@]}"; do printf '%-9s %s\n' "$t" "$(summary "$work/$t.score.json")"; done
 if wants edgecert; then

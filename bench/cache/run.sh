@@ -113,11 +113,21 @@ echo "a repeated request: edgecert Cache-Status '${edge_status:-none}', nginx '$
 if [[ $edge_status == *hit* ]]; then edge_mode=cache; else edge_mode="pass-through (no cache hit)"; fi
 
 # load: the same URL and Host for both; wrk and h2load get the IP in the URL and the name in Host
-hits_wrk() { wrk -t2 -c32 -d"${DURATION}s" -H "Host: $name" "https://127.0.0.1:$1$2" | awk '/Requests\/sec/ {printf "%d", $2}'; }
-hits_h2() { h2load -c16 -m10 -t2 -D "$DURATION" -H ":authority: $name" "https://127.0.0.1:$1/1k/hot" 2>/dev/null \
-  | awk '/^finished in/ { gsub(",", "", $4); printf "%d", $4 }'; }
-miss_mix() { ROUND=$2 wrk -t2 -c32 -d"${DURATION}s" -s bench/cache/miss-mix.lua -H "Host: $name" "https://127.0.0.1:$1" \
-  | awk '/Requests\/sec/ {printf "%d", $2}'; }
+# each run's output is kept in $work/runs/; a run with errors or non-2xx answers is reported, as
+# its rate would count them
+mkdir -p "$work/runs"
+checked() { # label file: the rate line's figure; warns when the tool saw errors or non-2xx answers
+  if grep -qE 'Non-2xx|Socket errors|[1-9][0-9]* (failed|errored)|^status codes: .*[1-9][0-9]* [345]xx' "$2"; then
+    echo "warning: $1: $(grep -E 'Non-2xx|Socket errors|failed|status codes' "$2" | tr '\n' ' ')" >&2
+  fi
+  awk '/Requests\/sec/ { printf "%d", $2 } /^finished in/ { gsub(",", "", $4); printf "%d", $4 }' "$2"
+}
+hits_wrk() { local f; f=$(mktemp "$work/runs/XXXXXX.txt")
+  wrk -t2 -c32 -d"${DURATION}s" -H "Host: $name" "https://127.0.0.1:$1$2" > "$f"; checked "wrk $1$2" "$f"; }
+hits_h2() { local f; f=$(mktemp "$work/runs/XXXXXX.txt")
+  h2load -c16 -m10 -t2 -D "$DURATION" -H ":authority: $name" "https://127.0.0.1:$1/1k/hot" > "$f" 2>&1; checked "h2load $1" "$f"; }
+miss_mix() { local f; f=$(mktemp "$work/runs/XXXXXX.txt")
+  ROUND=$2 wrk -t2 -c32 -d"${DURATION}s" -s bench/cache/miss-mix.lua -H "Host: $name" "https://127.0.0.1:$1" > "$f"; checked "miss mix $1" "$f"; }
 measure() { # kind port round
   case $1 in
     hit1k) hits_wrk "$2" /1k/hot ;;
@@ -131,7 +141,7 @@ for port in $edge_port $nginx_port; do
   for path in /1k/hot /100k/hot; do cache_status $port $path > /dev/null; done
   DURATION=$WARMUP hits_wrk $port /1k/hot > /dev/null
   DURATION=$WARMUP hits_h2 $port > /dev/null
-  DURATION=$((WARMUP / 2)) miss_mix $port warm > /dev/null
+  DURATION=$(( WARMUP > 1 ? WARMUP / 2 : 1 )) miss_mix $port warm > /dev/null
 done
 
 echo "== interleaved load rounds ($ROUNDS rounds, ${DURATION}s per run)"

@@ -133,7 +133,7 @@ public final class EdgecertNode implements AutoCloseable {
         // cache (the edge's store) and records that it did. Tests wrap it (purgers) to record.
         invalidations = new InvalidationService(database, clock);
         track(new InvalidationFollower(invalidations, purgers.apply(edgeServer.cache()), nodeId,
-                database.signals().wakeup(InvalidationChannels.CREATED)).start());
+                database.signals().wakeup(InvalidationChannels.CREATED), clock, metrics).start());
 
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);

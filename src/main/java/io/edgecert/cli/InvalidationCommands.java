@@ -72,7 +72,7 @@ final class InvalidationCommands implements Runnable {
                 if (left <= 0) {
                     out.print(last, TABLE);
                     Status s = Replies.read(last, Status.class);
-                    throw CliException.jobNotSucceeded("invalidation " + id + " is still " + s.status() + " after "
+                    throw CliException.notDoneInTime("invalidation " + id + " is still " + s.status() + " after "
                             + wait.timeoutSeconds + " s" + (s.waitingFor().isEmpty() ? ""
                             : "; waiting for edge node(s) " + String.join(", ", s.waitingFor())));
                 }

@@ -26,7 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CompressionRulesTest {
     private static final CacheBehavior COMPRESS = CompressionHandlerTest.behavior(true, ManagedPolicies.CACHING_OPTIMIZED);
 
-    /** Accept-Encoding as viewers send it, and what the edge picks (with Brotli allowed, and not). */
+    /**
+     * Accept-Encoding as viewers send it, and what the edge picks with the managed
+     * CachingOptimized policy (br and gzip cached) and with one that caches gzip only.
+     */
     @ParameterizedTest(name = "[{0}] -> {1} / {2}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
             "gzip, deflate, br          | br   | gzip",
@@ -37,17 +40,35 @@ class CompressionRulesTest {
             "''                         | -    | -",
             "br;q=0, gzip               | gzip | gzip",
             "br;q=0, gzip;q=0           | -    | -",
-            "*                          | br   | gzip",
-            "*, gzip;q=0                | br   | -",
+            "*                          | gzip | gzip",
             "x-gzip                     | gzip | gzip",
             "GZIP;Q=0.5                 | gzip | gzip",
             "zstd, deflate              | -    | -",
             "gzip;q=bogus               | -    | -"})
-    void negotiation(String acceptEncoding, String withBrotli, String withoutBrotli) {
-        assertThat(CompressionRules.negotiate(List.of(acceptEncoding), true).map(c -> c.token))
-                .isEqualTo(Optional.ofNullable(withBrotli));
-        assertThat(CompressionRules.negotiate(List.of(acceptEncoding), false).map(c -> c.token))
-                .isEqualTo(Optional.ofNullable(withoutBrotli));
+    void negotiation(String acceptEncoding, String optimized, String gzipOnly) {
+        assertThat(choose(ManagedPolicies.CACHING_OPTIMIZED, acceptEncoding)).isEqualTo(Optional.ofNullable(optimized));
+        assertThat(choose(CompressionHandlerTest.GZIP_ONLY, acceptEncoding)).isEqualTo(Optional.ofNullable(gzipOnly));
+    }
+
+    @Test
+    void aPolicyThatCachesNoCodingGetsNoneAndTheCacheKeyAgrees() {
+        assertThat(choose(ManagedPolicies.CACHING_OPTIMIZED_FOR_UNCOMPRESSED, "br, gzip")).isEmpty();
+        assertThat(choose(ManagedPolicies.CACHING_DISABLED, "br, gzip")).isEmpty();
+        for (String ae : List.of("gzip, deflate, br", "br;q=0, gzip", "*", "gzip", "identity")) {
+            assertThat(choose(ManagedPolicies.CACHING_OPTIMIZED, ae).orElse(""))
+                    .isEqualTo(io.edgecert.edge.cache.CacheKeys.encodingToken(ManagedPolicies.CACHING_OPTIMIZED, ae));
+        }
+    }
+
+    private static Optional<String> choose(io.edgecert.serving.CachePolicy policy, String acceptEncoding) {
+        HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/x");
+        if (!acceptEncoding.isEmpty()) {
+            req.headers().set("Accept-Encoding", acceptEncoding);
+        }
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers().set("Content-Length", 5000).set("Content-Type", "text/html");
+        return CompressionRules.choose(CompressionHandlerTest.behavior(true, policy), req, res, OptionalLong.empty())
+                .map(c -> c.token);
     }
 
     /** CloudFront's bounds and list, and the statuses, methods and directives that keep a body as it is. */

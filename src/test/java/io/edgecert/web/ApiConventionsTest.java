@@ -77,11 +77,6 @@ class ApiConventionsTest {
             assertThat(u.status()).as(u.body()).isEqualTo(200);
         }
         for (int i = 0; i < 3; i++) {
-            TestApi.Response inv = api.post("/api/v1/distributions/" + distribution + "/invalidations",
-                    Map.of("paths", List.of("/p" + i)));
-            assertThat(inv.status()).as(inv.body()).isEqualTo(201);
-        }
-        for (int i = 0; i < 3; i++) {
             TestApi.Response s = api.post("/api/v1/subscriptions", Map.of("protocol", "https",
                     "endpoint", "https://hooks.example.com/" + i));
             assertThat(s.status()).as(s.body()).isEqualTo(201);
@@ -108,7 +103,6 @@ class ApiConventionsTest {
                 new Listing("/api/v1/distributions", "id", byId),
                 new Listing("/api/v1/distributions/" + distribution + "/versions", "version",
                         Comparator.comparingInt(n -> n.get("version").asInt())),
-                new Listing("/api/v1/distributions/" + distribution + "/invalidations", "id", newestFirst),
                 new Listing("/api/v1/jobs", "id", newestFirst),
                 new Listing("/api/v1/jobs/" + bigJob + "/items", "index", Comparator.comparingInt(n -> n.get("index").asInt())),
                 new Listing("/api/v1/subscriptions", "id", byId),

@@ -137,4 +137,58 @@ class InvalidationPostgresTest {
             b.close();
         }
     }
+
+    /**
+     * Creates through two nodes at once: the 15-wildcard limit and the callerReference hold across
+     * nodes (the distribution's row is locked while they are checked), and nothing answers a 5xx.
+     */
+    @Test
+    void limitsAndCallerReferencesHoldAcrossNodesCreatingAtOnce() throws Exception {
+        RecordingPurger purgerA = new RecordingPurger();
+        RecordingPurger purgerB = new RecordingPurger();
+        try (TestNode a = TestNode.start(TestNode.Store.POSTGRESQL, Map.of(), purgerA.wrapping());
+             TestNode b = a.startAnotherNode(Map.of(), purgerB.wrapping())) {
+            String d = distribution(a.api());
+            purgerA.hold(); // nothing completes while the creates race
+            purgerB.hold();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<TestApi.Response>> wildcards = new java.util.ArrayList<>();
+                for (int i = 0; i < 24; i++) {
+                    TestApi api = i % 2 == 0 ? a.api() : b.api();
+                    String path = "/w" + i + "/*";
+                    wildcards.add(pool.submit(() -> api.post("/api/v1/distributions/" + d + "/invalidations",
+                            Map.of("paths", List.of(path)))));
+                }
+                List<java.util.concurrent.Future<TestApi.Response>> retries = new java.util.ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    TestApi api = i % 2 == 0 ? a.api() : b.api();
+                    retries.add(pool.submit(() -> api.post("/api/v1/distributions/" + d + "/invalidations",
+                            Map.of("paths", List.of("/same.html"), "callerReference", "same-ref"))));
+                }
+                Map<Integer, Long> statuses = new java.util.TreeMap<>();
+                for (var f : wildcards) {
+                    TestApi.Response r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    statuses.merge(r.status(), 1L, Long::sum);
+                    if (r.status() == 400) {
+                        assertThat(r.json().get("code").asText()).isEqualTo("TooManyInvalidationsInProgress");
+                    }
+                }
+                assertThat(statuses).isEqualTo(Map.of(201, 15L, 400, 9L));
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                for (var f : retries) {
+                    TestApi.Response r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+                    ids.add(r.json().get("id").asText());
+                }
+                assertThat(ids).as("one invalidation for one callerReference").hasSize(1);
+            } finally {
+                pool.shutdownNow();
+                purgerA.release();
+                purgerB.release();
+            }
+            TestApi.Response all = a.api().get("/api/v1/distributions/" + d + "/invalidations");
+            assertThat(all.json().get("items")).hasSize(16);
+        }
+    }
 }
