@@ -57,4 +57,30 @@ class TrafficRecordedTest {
             assertThat(traffic.series(id, Window.HOUR).requests()).isEqualTo(5);
         }
     }
+
+    @Test
+    void aCacheHitIsCountedAsOne() {
+        try (TestNode node = TestNode.start(TestNode.Store.H2); OriginServer origin = OriginServer.start()) {
+            TestApi.Response d = node.api().post("/api/v1/distributions", Map.of("aliases", List.of(),
+                    "origins", List.of(Map.of("id", "o", "url", origin.url())),
+                    "defaultCacheBehavior", Map.of("cachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6"))); // CachingOptimized
+            assertThat(d.status()).as(d.body()).isEqualTo(201);
+            String id = d.json().get("id").asText();
+            String name = d.json().get("domainName").asText();
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.api().get("/api/v1/distributions/" + id).json()
+                    .get("status").asText().equals("Deployed"));
+            int https = node.node().edge().httpsPort();
+            String url = "https://" + name + ":" + https + "/cached.txt";
+            EdgeProbe.Run run = EdgeProbe.run(List.of("curl", "-sS", "-k", "--resolve", name + ":" + https + ":127.0.0.1",
+                    "-o", "/dev/null", "-w", "%{http_code} %header{cache-status}\n", url, "-o", "/dev/null", url), null);
+            assertThat(run.stdout()).as(run.stderr()).contains("fwd=").contains("; hit");
+            Traffic traffic = node.node().edge().traffic();
+            await().atMost(Duration.ofSeconds(5)).until(() -> traffic.series(id, Window.HOUR).requests() == 2);
+            TrafficSeries hour = traffic.series(id, Window.HOUR);
+            assertThat(hour.hits()).isEqualTo(1);
+            assertThat(hour.points().stream().mapToLong(TrafficSeries.Point::misses).sum()).isEqualTo(1);
+            assertThat(hour.points().stream().mapToLong(TrafficSeries.Point::originRequests).sum()).isEqualTo(1);
+            assertThat(hour.hitRatio()).contains(0.5);
+        }
+    }
 }

@@ -164,8 +164,10 @@ public final class CacheHandler extends ChannelDuplexHandler {
         CacheStrategy.Decision d = CacheStrategy.decide(behavior, req, heads, now);
         if (d instanceof CacheStrategy.Hit hit) {
             Optional<CachedObject> o = objectOf(variants, hit.stored());
+            // told before the answer is written: the log stage (access log, traffic) reads it as the answer goes by;
+            // when there is no answer after all, the forward below says its own status
+            view.cacheStatus().accept(hit.cacheStatus().toString());
             if (o.isPresent() && answer(ctx, req, o.get(), hit.freshness(), hit.cacheStatus(), now)) {
-                view.cacheStatus().accept(hit.cacheStatus().toString());
                 store.recordHit(view.distributionId(), o.get().length());
                 discardingRequest = !(req instanceof LastHttpContent);
                 ReferenceCountUtil.release(req);
@@ -177,8 +179,10 @@ public final class CacheHandler extends ChannelDuplexHandler {
             // served stale now; the revalidation happens with the first request after the window
             // closes (a background fetch would need a second origin exchange on this channel)
             Optional<CachedObject> o = objectOf(variants, swr.stored());
+            // told before the answer is written: the log stage (access log, traffic) reads it as the answer goes by;
+            // when there is no answer after all, the forward below says its own status
+            view.cacheStatus().accept(swr.cacheStatus().toString());
             if (o.isPresent() && answer(ctx, req, o.get(), swr.freshness(), swr.cacheStatus(), now)) {
-                view.cacheStatus().accept(swr.cacheStatus().toString());
                 store.recordStale(view.distributionId(), o.get().length());
                 discardingRequest = !(req instanceof LastHttpContent);
                 ReferenceCountUtil.release(req);

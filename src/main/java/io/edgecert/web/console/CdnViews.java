@@ -34,16 +34,16 @@ final class CdnViews {
     List<BehaviorRow> behaviors(DistributionConfig c) {
         List<BehaviorRow> rows = new ArrayList<>();
         for (DistributionConfig.Behavior b : c.cacheBehaviors()) {
-            rows.add(row(c, b, Optional.ofNullable(b.pathPattern()).orElse("")));
+            rows.add(row(c, b, Optional.ofNullable(b.pathPattern()).orElse(""), false));
         }
         rows.add(row(c, c.defaultCacheBehavior().orElse(new DistributionConfig.Behavior(null, null, null, null, null, null,
-                null, null, null)), "* (default)"));
+                null, null, null)), "*", true));
         return rows;
     }
 
-    private BehaviorRow row(DistributionConfig c, DistributionConfig.Behavior b, String pattern) {
+    private BehaviorRow row(DistributionConfig c, DistributionConfig.Behavior b, String pattern, boolean isDefault) {
         CacheBehavior pass = CacheBehavior.passThrough(c.defaultOriginId());
-        return new BehaviorRow(pattern,
+        return new BehaviorRow(pattern, isDefault,
                 Optional.ofNullable(b.targetOriginId()).orElse(c.defaultOriginId()),
                 Optional.ofNullable(b.viewerProtocolPolicy()).orElse(pass.viewerProtocolPolicy().apiName()),
                 methods(Optional.ofNullable(b.allowedMethods()).orElse(List.copyOf(pass.allowedMethods()))),

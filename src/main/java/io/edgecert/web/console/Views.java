@@ -81,7 +81,7 @@ public final class Views {
     }
 
     /** One cache behavior as the distribution page lists it; absent fields show what applies. */
-    public record BehaviorRow(String pathPattern, String targetOrigin, String viewerProtocolPolicy, String allowedMethods,
+    public record BehaviorRow(String pathPattern, boolean isDefault, String targetOrigin, String viewerProtocolPolicy, String allowedMethods,
                               String cachedMethods, boolean compress, PolicyRef cachePolicy,
                               PolicyRef originRequestPolicy, PolicyRef responseHeadersPolicy) {
     }

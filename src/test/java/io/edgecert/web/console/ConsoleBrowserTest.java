@@ -425,8 +425,8 @@ class ConsoleBrowserTest {
         screenshot(page, "distribution-edit");
         page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         page.waitForURL("**flash=distribution-saved");
-        PlaywrightAssertions.assertThat(page.locator("table")).containsText("edited in the console");
-        PlaywrightAssertions.assertThat(page.locator("table tbody tr")).hasCount(2);
+        PlaywrightAssertions.assertThat(page.locator("#version-history")).containsText("edited in the console");
+        PlaywrightAssertions.assertThat(page.locator("#version-history tbody tr")).hasCount(2);
         page.navigate(base + "/distributions/new?copyFrom=" + template);
         page.getByLabel("Comment").fill("second template");
         screenshot(page, "distribution-create");

@@ -297,6 +297,18 @@ class ConsoleTrafficBrowserTest {
         assertThat(forged.status()).isEqualTo(403);
         assertThat(node.api().get("/api/v1/distributions/" + busy + "/invalidations").json().get("items")).hasSize(1);
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("charts-distribution-invalidations.png")).setFullPage(true));
+
+        // the same form sent twice (a double click, a reload) makes one invalidation: its callerReference
+        String csrf = page.locator("#invalidation-form input[name=_csrf]").getAttribute("value");
+        String reference = page.locator("#invalidation-form input[name=callerReference]").getAttribute("value");
+        for (int i = 0; i < 2; i++) {
+            var sent = page.request().post(base + "/distributions/" + busy + "/invalidations",
+                    com.microsoft.playwright.options.RequestOptions.create().setMaxRedirects(0).setForm(
+                            com.microsoft.playwright.options.FormData.create().set("_csrf", csrf)
+                                    .set("callerReference", reference).set("paths", "/twice.html")));
+            assertThat(sent.status()).isEqualTo(303);
+        }
+        assertThat(node.api().get("/api/v1/distributions/" + busy + "/invalidations").json().get("items")).hasSize(2);
         assertThat(browserErrors).isEmpty();
     }
 }
