@@ -6,6 +6,7 @@
 #   bench/cache-tests/run.sh                       # edgecert, nginx, varnish
 #   bench/cache-tests/run.sh --only edgecert       # one target (repeatable: --only nginx --only varnish)
 #   bench/cache-tests/run.sh --only edgecert --min-required 120 [--min-optimal 40]   # exit 1 below (CI)
+#   bench/cache-tests/run.sh --only edgecert --id freshness-none   # one test, with its requests and responses
 #   CACHE_TESTS_DIR=/path/to/cache-tests           # the suite (default ../shared/testdata/cache-tests;
 #                                                  # without it, npm's http-cache-tests package)
 #   PORT_BASE=28000                                # origin PORT_BASE, nginx +2, varnish +5, edgecert +100/+443/+81
@@ -16,16 +17,18 @@
 # reason (results/edgecert-failing.txt). Needs node (>= 18) and npm; nginx and varnish for those targets.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/common.sh # servers stopped at exit, wait_for
 repo=$PWD
 here=$repo/bench/cache-tests
 
-targets=() min_required=0 min_optimal=0
+targets=() min_required=0 min_optimal=0 test_id=
 while (($#)); do
   case $1 in
     --only) targets+=("$2"); shift 2 ;;
     --min-required) min_required=$2; shift 2 ;;
     --min-optimal) min_optimal=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --id) test_id=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,25 +48,6 @@ api_port=$((base + 100)) edge_https_port=$((base + 443)) edge_http_port=$((base 
 work=$repo/target/cache-tests-run
 results=$here/results
 mkdir -p "$work" "$results"
-
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-stop() { # pid: stop one server started here
-  kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-  local kept=() p; for p in "${pids[@]}"; do [[ $p == "$1" ]] || kept+=("$p"); done; pids=("${kept[@]}")
-}
-wait_for() { # what, seconds, command...: until the command succeeds
-  local what=$1 secs=$2 i; shift 2
-  for ((i = 0; i < secs * 10; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "$what did not come up within ${secs}s" >&2; return 1
-}
 
 echo "== the suite"
 suite=$work/suite
@@ -93,12 +77,17 @@ engine=$suite/test-engine; [[ -d $engine ]] || engine=$suite
 echo "== origin: the suite's test server on 127.0.0.1:$origin_port"
 (cd "$suite" && npm_config_protocol=http npm_config_port=$origin_port npm_config_pidfile=$work/origin.pid \
   exec node "$engine/server/server.mjs") > "$work/origin.log" 2>&1 &
-pids+=($!)
+bench_pids+=($!)
 wait_for "the test server" 20 curl -sf "http://127.0.0.1:$origin_port/package.json"
 
 run_suite() { # target base-url [host suffix resolved to 127.0.0.1]: the suite's client, results to $results/<target>.json
   local target=$1 url=$2 suffix=${3:-}
   local started=$SECONDS
+  if [[ -n $test_id ]]; then # one test, dumped as the client shows it; no results file
+    (cd "$suite" && CACHE_TESTS_LOCAL_SUFFIX=$suffix NODE_TLS_REJECT_UNAUTHORIZED=0 npm_config_base=$url npm_config_id=$test_id \
+      npm_package_config_id=$test_id exec node --no-warnings "$here/client.mjs" "$engine/cli.mjs")
+    return 0
+  fi
   (cd "$suite" && CACHE_TESTS_LOCAL_SUFFIX=$suffix NODE_TLS_REJECT_UNAUTHORIZED=0 npm_config_base=$url npm_config_id= npm_package_config_id= \
     exec node --no-warnings "$here/client.mjs" "$engine/cli.mjs") > "$work/$target.json" 2> "$work/$target.client.log" \
     || { echo "$target: the client failed (see $work/$target.client.log)" >&2; tail -5 "$work/$target.client.log" >&2; return 1; }
@@ -124,8 +113,8 @@ if wants edgecert; then
   EDGECERT_EDGE_HTTPS_PORT=$edge_https_port EDGECERT_EDGE_HTTP_PORT=$edge_http_port \
   EDGECERT_ADMIN_TOKEN=$token EDGECERT_MASTER_KEY=$(head -c 32 /dev/urandom | base64) EDGECERT_EDGE_DOMAIN=$domain \
   EDGECERT_JOB_WORKERS=0 \
-    java -Xmx512m ${EDGE_JAVA_OPTS:-} -jar "$jar" serve > "$work/edgecert.log" 2>&1 &
-  edge_pid=$!; pids+=("$edge_pid")
+    bench_start "$work/edgecert.log" java -Xmx512m ${EDGE_JAVA_OPTS:-} -jar "$jar" serve
+  edge_pid=$bench_pid
   wait_for edgecert 60 curl -sf "http://127.0.0.1:$api_port/healthz"
   api() { curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
   # the default behavior follows the origin's Cache-Control (CloudFront's managed policy), every
@@ -154,7 +143,7 @@ if wants edgecert; then
     for (const kind of ["required", "optimal"]) for (const id of score.failing[kind]) {
       const r = res[id]; console.log(kind.padEnd(9), id.padEnd(48), r === undefined ? "not run" : JSON.stringify(r)) }' \
     "$work/edgecert.score.json" "$results/edgecert.json" > "$results/edgecert-failing.txt"
-  stop "$edge_pid"
+  bench_stop "$edge_pid"
 fi
 
 if wants nginx; then
@@ -182,11 +171,11 @@ http {
   }
 }
 CONF
-  nginx -p "$n" -c "$n/nginx.conf" -e "$n/logs/error.log" &
-  nginx_pid=$!; pids+=("$nginx_pid")
+  bench_start "$n/logs/stderr.log" nginx -p "$n" -c "$n/nginx.conf" -e "$n/logs/error.log"
+  nginx_pid=$bench_pid
   wait_for nginx 10 curl -sf "http://127.0.0.1:$nginx_port/package.json"
   run_suite nginx "http://127.0.0.1:$nginx_port"
-  stop "$nginx_pid"
+  bench_stop "$nginx_pid"
 fi
 
 if wants varnish; then
@@ -194,14 +183,15 @@ if wants varnish; then
   v=$work/varnish; rm -rf "$v"; mkdir -p "$v"
   sed "s/\"8080\"/\"$origin_port\"/" /etc/varnish/default.vcl > "$v/default.vcl"
   grep -q "\"$origin_port\"" "$v/default.vcl" || { echo "could not point /etc/varnish/default.vcl at the origin" >&2; exit 1; }
-  varnishd -F -n "$v/n" -a "127.0.0.1:$varnish_port" -T 127.0.0.1:0 -f "$v/default.vcl" \
-    -p default_ttl=0 -p default_grace=0 -p default_keep=3600 -s malloc,64M > "$v/varnishd.log" 2>&1 &
-  varnish_pid=$!; pids+=("$varnish_pid")
+  bench_start "$v/varnishd.log" varnishd -F -n "$v/n" -a "127.0.0.1:$varnish_port" -T 127.0.0.1:0 -f "$v/default.vcl" \
+    -p default_ttl=0 -p default_grace=0 -p default_keep=3600 -s malloc,64M
+  varnish_pid=$bench_pid
   wait_for varnish 20 curl -sf "http://127.0.0.1:$varnish_port/package.json"
   run_suite varnish "http://127.0.0.1:$varnish_port"
-  stop "$varnish_pid"
+  bench_stop "$varnish_pid"
 fi
 
+[[ -z $test_id ]] || exit 0
 echo "== scores (required passed/total, optimal passed/total; published: httpd 141/69, Squid 138/59, Varnish 138/49, Caddy 138/44, ATS 136/74, HAProxy 126/40, nginx 115/66 of 163/107)"
 for t in "${targets[@]}"; do printf '%-9s %s\n' "$t" "$(summary "$work/$t.score.json")"; done
 if wants edgecert; then

@@ -23,6 +23,7 @@
 #   EDGE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/edge.jfr,settings=profile"   # extra JVM options for edgecert
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/common.sh # median, ratio, used_heap_kb, wait_healthz
 N=${N:-10000}
 DURATION=${DURATION:-15}
 work=$PWD/target/bench-edge
@@ -59,7 +60,6 @@ http { access_log off; server { listen 127.0.0.1:18080 reuseport; keepalive_requ
 CONF
 nginx -p "$work/origin" -c origin.conf -e stderr
 
-used_heap_kb() { jcmd "$1" GC.run >/dev/null; sleep 1; jstat -gc "$1" | awk 'NR==2 {printf "%d", $3+$4+$6+$8}'; }
 start_edgecert() { # data dir, api port, https port, http port
   EDGECERT_DATA_DIR=$1 EDGECERT_API_PORT=$2 EDGECERT_EDGE_HTTPS_PORT=$3 EDGECERT_EDGE_HTTP_PORT=$4 \
   EDGECERT_ADMIN_TOKEN=bench-token-0123456789 EDGECERT_MASTER_KEY=$master EDGECERT_EDGE_DOMAIN=edge.bench \
@@ -75,7 +75,6 @@ warm_up() { # port
   "$work/handshakes" 127.0.0.1 "$1" "$work/names.txt" "$WARMUP" 2 > /dev/null
   wrk -t2 -c32 -d"${WARMUP}s" -H "Host: d0.bench.example" "https://127.0.0.1:$1/" > /dev/null
 }
-wait_healthz() { until curl -sf "http://127.0.0.1:$1/healthz" >/dev/null; do sleep 0.1; done; }
 # kept with the data so the loaded node can be restarted by hand for profiling
 [[ -f "$work/master.key" ]] || head -c 32 /dev/urandom | base64 > "$work/master.key"
 master=$(cat "$work/master.key")
@@ -99,7 +98,6 @@ served_after() { # port, then the command that starts the server
   date +%s%3N > "$work/start.ms"; "$@"
   wait "$waiter"; cat "$work/served.ms"
 }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 stop_edgecert() { wait_healthz 18100; kill "$edgecert_pid"; wait "$edgecert_pid" 2>/dev/null || true; } # a clean stop writes the snapshot
 snapshot="$work/data/edge-snapshot.bin"
 db_starts=()
@@ -160,7 +158,6 @@ touch_nginx=$("$work/handshakes" 127.0.0.1 19443 "$work/names.txt" 0 2); echo "n
 warm_up 19443
 
 rate() { sed -E 's/.*rate=([0-9]+).*/\1/' <<< "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 measure() { # kind port -> one figure per second
   case $1 in
     rsa) rate "$("$work/handshakes" 127.0.0.1 "$2" "$work/names-rsa.txt" "$DURATION" 2)" ;;
