@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Timeout;
 import java.util.List;
 import java.util.Map;
 
-import static io.edgecert.edge.cache.Objects.bytes;
-import static io.edgecert.edge.cache.Objects.key;
-import static io.edgecert.edge.cache.Objects.store;
+import static io.edgecert.edge.cache.StoreFixtures.bytes;
+import static io.edgecert.edge.cache.StoreFixtures.key;
+import static io.edgecert.edge.cache.StoreFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
