@@ -136,24 +136,11 @@ measure() { # kind port round
     miss) miss_mix "$2" "$3" ;;
   esac
 }
-echo "== warm-up (${WARMUP}s of each load per server: the JVM compiles, both caches hold the hot objects)"
+echo "== warm-up (${WARMUP}s of each hit load per server: the JVM compiles, both caches hold the hot objects)"
 for port in $edge_port $nginx_port; do
   for path in /1k/hot /100k/hot; do cache_status $port $path > /dev/null; done
   DURATION=$WARMUP hits_wrk $port /1k/hot > /dev/null
   DURATION=$WARMUP hits_h2 $port > /dev/null
-  DURATION=$(( WARMUP > 1 ? WARMUP / 2 : 1 )) miss_mix $port warm > /dev/null
-done
-
-echo "== interleaved load rounds ($ROUNDS rounds, ${DURATION}s per run)"
-kinds=(hit1k hit100k h2 miss)
-declare -A edge_runs nginx_runs ratios
-for ((round = 1; round <= ROUNDS; round++)); do
-  for kind in "${kinds[@]}"; do
-    if ((round % 2)); then e=$(measure $kind $edge_port "e$round"); n=$(measure $kind $nginx_port "n$round")
-    else n=$(measure $kind $nginx_port "n$round"); e=$(measure $kind $edge_port "e$round"); fi
-    edge_runs[$kind]+="$e "; nginx_runs[$kind]+="$n "; ratios[$kind]+="$(ratio "$e" "$n") "
-    echo "round $round $kind: edgecert $e nginx $n ratio $(ratio "$e" "$n")"
-  done
 done
 
 echo "== memory per cached object ($OBJECTS new 1 KB objects, each asked once over HTTP/2)"
@@ -170,8 +157,24 @@ per() { awk -v a="$1" -v b="$2" -v n="$OBJECTS" 'BEGIN { printf "%d", (b - a) * 
 edge_heap_per=$(per "$edge_heap0" "$edge_heap1"); edge_rss_per=$(per "$edge_rss0" "$edge_rss1")
 nginx_rss_per=$(per "$nginx_rss0" "$nginx_rss1"); nginx_disk_per=$(per "$nginx_disk0" "$nginx_disk1")
 echo "edgecert heap ${edge_heap0} -> ${edge_heap1} KB, RSS ${edge_rss0} -> ${edge_rss1} KB; nginx RSS ${nginx_rss0} -> ${nginx_rss1} KB, cache dir ${nginx_disk0} -> ${nginx_disk1} KB"
-curl -s "http://127.0.0.1:$api_port/metrics" | grep -E '^edgecert_(edge_)?cache' | head -20 > "$work/cache-metrics.txt" || true
+curl -s "http://127.0.0.1:$api_port/metrics" | grep -E '^edgecert_cache_(objects|size_bytes|memory|evictions)' | head -20 > "$work/cache-metrics.txt" || true
 [[ -s $work/cache-metrics.txt ]] && { echo "edgecert cache metrics:"; cat "$work/cache-metrics.txt"; }
+
+# the miss mix only after the memory figures: it fills the edge's bounded memory tier
+echo "== warm-up of the miss mix ($(( WARMUP > 1 ? WARMUP / 2 : 1 ))s per server)"
+for port in $edge_port $nginx_port; do DURATION=$(( WARMUP > 1 ? WARMUP / 2 : 1 )) miss_mix $port warm > /dev/null; done
+
+echo "== interleaved load rounds ($ROUNDS rounds, ${DURATION}s per run)"
+kinds=(hit1k hit100k h2 miss)
+declare -A edge_runs nginx_runs ratios
+for ((round = 1; round <= ROUNDS; round++)); do
+  for kind in "${kinds[@]}"; do
+    if ((round % 2)); then e=$(measure $kind $edge_port "e$round"); n=$(measure $kind $nginx_port "n$round")
+    else n=$(measure $kind $nginx_port "n$round"); e=$(measure $kind $edge_port "e$round"); fi
+    edge_runs[$kind]+="$e "; nginx_runs[$kind]+="$n "; ratios[$kind]+="$(ratio "$e" "$n") "
+    echo "round $round $kind: edgecert $e nginx $n ratio $(ratio "$e" "$n")"
+  done
+done
 
 echo
 echo "== results (edgecert: $edge_mode; ${DURATION}s per load run, $(nproc) cores shared by servers, origin and load generator)"
