@@ -14,7 +14,9 @@
 # proxy's (the script says which, from the Cache-Status header of a repeated request).
 #
 #   bench/cache/run.sh                 # ROUNDS=3 DURATION=10 (seconds per load run) WARMUP=10 OBJECTS=10000
-#   EDGE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/cache.jfr,settings=profile" bench/cache/run.sh
+#   PROFILE=1 bench/cache/run.sh      # a JFR profile of edgecert over the timed rounds: target/bench-cache/edge.jfr,
+#                                      # and the top frames of its CPU samples printed
+#   EDGE_JAVA_OPTS="..."               # extra JVM options for edgecert
 # Needs nginx, wrk, h2load (apt-get install -y nginx wrk nghttp2-client), openssl, curl, a JDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -165,6 +167,7 @@ echo "== warm-up of the miss mix ($(( WARMUP > 1 ? WARMUP / 2 : 1 ))s per server
 for port in $edge_port $nginx_port; do DURATION=$(( WARMUP > 1 ? WARMUP / 2 : 1 )) miss_mix $port warm > /dev/null; done
 
 echo "== interleaved load rounds ($ROUNDS rounds, ${DURATION}s per run)"
+[[ ${PROFILE:-0} == 1 ]] && jcmd "$edge_pid" JFR.start name=bench settings=profile > /dev/null
 kinds=(hit1k hit100k h2 miss)
 declare -A edge_runs nginx_runs ratios
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -175,6 +178,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
     echo "round $round $kind: edgecert $e nginx $n ratio $(ratio "$e" "$n")"
   done
 done
+
+if [[ ${PROFILE:-0} == 1 ]]; then
+  jcmd "$edge_pid" JFR.stop name=bench filename="$work/edge.jfr" > /dev/null
+  echo "== where edgecert's CPU went over the rounds (JFR execution samples by top frame; $work/edge.jfr)"
+  jfr print --events jdk.ExecutionSample --stack-depth 1 "$work/edge.jfr" \
+    | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); n[$0]++; total++ }
+           END { for (f in n) printf "%6.2f%%  %s\n", 100 * n[f] / total, f }' | sort -rn | head -25
+fi
 
 echo
 echo "== results (edgecert: $edge_mode; ${DURATION}s per load run, $(nproc) cores shared by servers, origin and load generator)"
