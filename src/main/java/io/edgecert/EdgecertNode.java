@@ -71,6 +71,7 @@ public final class EdgecertNode implements AutoCloseable {
     private final EdgeServer edgeServer;
     private final JobService jobs;
     private final InvalidationService invalidations;
+    private final String nodeId;
     private volatile List<EdgeRoute> servedRoutes = List.of();
 
     private EdgecertNode(EdgecertConfig config, UnaryOperator<CachePurger> purgers, List<AutoCloseable> closeables)
@@ -92,7 +93,6 @@ public final class EdgecertNode implements AutoCloseable {
         FutureTask<Optional<EdgeSnapshot>> snapshot = new FutureTask<>(() -> EdgeSnapshot.read(snapshotFile));
         new Thread(snapshot, "edgecert-snapshot-read").start();
         EdgeDeployment deployment;
-        String nodeId;
         TrustStore trustStore;
         KeyCipher cipher;
         try {
@@ -130,11 +130,10 @@ public final class EdgecertNode implements AutoCloseable {
         edgeDeployment = track(deployment);
 
         // Every node follows every invalidation: it drops the matching objects from this node's
-        // cache and records that it did. The purger is the edge's cache store; until it is wired
-        // here it is CachePurger.NONE (nothing is cached yet). Tests wrap it (purgers) to record.
+        // cache (the edge's store) and records that it did. Tests wrap it (purgers) to record.
         invalidations = new InvalidationService(database, clock);
-        track(new InvalidationFollower(invalidations, purgers.apply(CachePurger.NONE), nodeId,
-                database.signals().wakeup(InvalidationChannels.CREATED)).start());
+        track(new InvalidationFollower(invalidations, purgers.apply(edgeServer.cache()), nodeId,
+                database.signals().wakeup(InvalidationChannels.CREATED), clock, metrics).start());
 
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -157,7 +156,8 @@ public final class EdgecertNode implements AutoCloseable {
         Notifications notifications = track(Notifications.start(database, cipher, clock, metrics, config.notifications()));
 
         io.edgecert.web.console.Console console = track(new io.edgecert.web.console.Console(database, certificates,
-                distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock));
+                distributions, jobs, notifications.subscriptions(), adminToken, config.dataDir(), config.consolePassword(), clock,
+                edgeServer.traffic(), policies, invalidations));
 
         api = track(new ApiServer(adminToken, database, metrics, List.of(
                 new CertificateRoutes(certificates, metrics),
@@ -243,6 +243,11 @@ public final class EdgecertNode implements AutoCloseable {
     /** What this node's edge was last told to serve. */
     public List<EdgeRoute> servedRoutes() {
         return servedRoutes;
+    }
+
+    /** This node's name in edge_nodes (and job leases, invalidation_nodes). */
+    public String nodeId() {
+        return nodeId;
     }
 
     public InvalidationService invalidations() {

@@ -15,7 +15,7 @@ final class CliException extends RuntimeException {
     static final int USAGE = 2;
     /** The server cannot be reached, or a file cannot be read. */
     static final int IO = 3;
-    /** wait-job: the job ended FAILED or CLEANED_UP. */
+    /** wait-job: the job ended FAILED or CLEANED_UP; invalidations --wait: not Completed in time. */
     static final int JOB_NOT_SUCCEEDED = 4;
 
     private final int exitCode;
@@ -45,6 +45,11 @@ final class CliException extends RuntimeException {
     }
 
     static CliException jobNotSucceeded(String message) {
+        return new CliException(JOB_NOT_SUCCEEDED, message, null, null);
+    }
+
+    /** What --wait waited for was not done when its timeout passed (exit code 4, as a job that did not succeed). */
+    static CliException notDoneInTime(String message) {
         return new CliException(JOB_NOT_SUCCEEDED, message, null, null);
     }
 

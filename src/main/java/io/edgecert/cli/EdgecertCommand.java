@@ -29,6 +29,7 @@ import java.nio.charset.Charset;
                 DistributionCommands.UpdateDistribution.class,
                 DistributionCommands.DeleteDistribution.class,
                 DistributionCommands.ListVersions.class,
+                InvalidationCommands.class,
                 JobCommands.StartImportJob.class,
                 JobCommands.DescribeJob.class,
                 JobCommands.ListJobs.class,

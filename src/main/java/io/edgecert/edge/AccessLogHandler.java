@@ -11,23 +11,31 @@ import io.netty.handler.codec.http.LastHttpContent;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Optional;
 
 /**
- * Stage "log" (installed only when EDGECERT_ACCESS_LOG is set): one {@link AccessLog} entry per
- * request, made when the last part of its response goes by towards the client, whoever wrote it
+ * Stage "log": one {@link AccessLog} entry per request (when EDGECERT_ACCESS_LOG is set) and one
+ * {@link Traffic#record} (the console's charts), made when the last part of its response goes by
+ * towards the client, whoever wrote it
  * (the origin stage, a cache hit, an error page). Status and body bytes are counted as sent, after
  * the stages behind (compression) changed them. Answers of the stages in front of it (route,
  * viewer) are reported by them through {@link #answeredBefore}.
  */
 final class AccessLogHandler extends ChannelDuplexHandler {
-    private final AccessLog log;
+    private final Optional<AccessLog> log;
+    private final Optional<Traffic> traffic;
     private ChannelHandlerContext ctx;
     private String client;
     private int status;
     private long bytes;
 
     AccessLogHandler(AccessLog log) {
+        this(Optional.of(log), Optional.empty());
+    }
+
+    AccessLogHandler(Optional<AccessLog> log, Optional<Traffic> traffic) {
         this.log = log;
+        this.traffic = traffic;
     }
 
     @Override
@@ -65,7 +73,13 @@ final class AccessLogHandler extends ChannelDuplexHandler {
     }
 
     private void add(HttpRequest request, int status, long bytes, String cacheStatus, long originNanos, String distribution) {
-        log.add(new AccessLog.Entry(System.currentTimeMillis(), client(), ProxyHeaders.hostWithoutPort(
+        if (traffic.isPresent() && !distribution.isEmpty()) {
+            traffic.get().record(distribution, status, bytes, Traffic.Cache.ofCacheStatus(cacheStatus), Math.max(0, originNanos));
+        }
+        if (log.isEmpty()) {
+            return;
+        }
+        log.get().add(new AccessLog.Entry(System.currentTimeMillis(), client(), ProxyHeaders.hostWithoutPort(
                 request.headers().get(HttpHeaderNames.HOST)), request.method().name(), request.uri(), status, bytes,
                 cacheStatus, originNanos, distribution));
     }

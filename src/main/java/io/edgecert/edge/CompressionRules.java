@@ -1,6 +1,8 @@
 package io.edgecert.edge;
 
+import io.edgecert.edge.cache.CacheKeys;
 import io.edgecert.serving.CacheBehavior;
+import io.edgecert.serving.CachePolicy;
 import io.netty.handler.codec.compression.Brotli;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -9,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,8 +19,9 @@ import java.util.Set;
 
 /**
  * When the edge compresses a response, CloudFront's rules ("Serving compressed files"): the
- * behavior says {@code compress}; the viewer accepts br or gzip (Brotli preferred, and only when
- * the cache policy caches Brotli objects); the origin sent no Content-Encoding at all; the
+ * behavior says {@code compress}; the viewer accepts br or gzip (Brotli preferred), and the cache
+ * policy caches that coding (its Accept-Encoding settings: the cache key must say which coding a
+ * stored object has); the origin sent no Content-Encoding at all; the
  * content type is on CloudFront's list; the size is 1,000 to 10,000,000 bytes, known from
  * Content-Length (CloudFront does not compress a response without one). Beyond CloudFront: a
  * {@code Cache-Control: no-transform} response is left as it is (RFC 9110 §7.7), and so are
@@ -85,21 +89,34 @@ final class CompressionRules {
         return COMPRESSIBLE.contains((semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT));
     }
 
-    /** The coding for this exchange, empty when the response goes as the origin sent it. */
+    /**
+     * The coding for this exchange, empty when the response goes as the origin sent it. It is
+     * always the coding the cache key names for this viewer ({@link CacheKeys#encodingToken}), so
+     * a stored variant is found by exactly the viewers it was made for; the stricter reading of
+     * Accept-Encoding here can only veto it (then the identity is stored under that key, which
+     * every viewer can read).
+     */
     static Optional<Coding> choose(CacheBehavior behavior, HttpRequest request, HttpResponse response,
                                    OptionalLong knownSize) {
         if (!compressible(behavior, request, response, knownSize)) {
             return Optional.empty();
         }
-        return negotiate(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING),
-                behavior.cachePolicy().acceptEncodingBrotli() && Brotli.isAvailable());
+        List<String> accept = request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING);
+        if (accept.isEmpty()) {
+            return Optional.empty();
+        }
+        CachePolicy policy = behavior.cachePolicy();
+        String keyed = CacheKeys.encodingToken(policy, String.join(", ", accept));
+        return negotiate(accept, policy.acceptEncodingBrotli() && Brotli.isAvailable(), policy.acceptEncodingGzip())
+                .filter(c -> c.token.equals(keyed));
     }
 
     /**
      * The viewer's Accept-Encoding (RFC 9110 §12.5.3): a coding with q=0 is refused, "*" stands
-     * for the codings not named. Brotli first when the cache policy allows it, then gzip.
+     * for gzip when gzip is not named (as in the cache key). Brotli first, then gzip, each when
+     * the cache policy caches it (CloudFront's EnableAcceptEncodingBrotli/Gzip).
      */
-    static Optional<Coding> negotiate(Iterable<String> acceptEncoding, boolean brotliAllowed) {
+    static Optional<Coding> negotiate(Iterable<String> acceptEncoding, boolean brotliAllowed, boolean gzipAllowed) {
         Double br = null;
         Double gzip = null;
         Double star = null;
@@ -127,10 +144,10 @@ final class CompressionRules {
                 }
             }
         }
-        if (brotliAllowed && accepted(br, star)) {
+        if (brotliAllowed && br != null && br > 0) {
             return Optional.of(Coding.BR);
         }
-        if (accepted(gzip, star)) {
+        if (gzipAllowed && accepted(gzip, star)) {
             return Optional.of(Coding.GZIP);
         }
         return Optional.empty();

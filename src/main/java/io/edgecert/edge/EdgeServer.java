@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.edge.cache.CacheStore;
 import io.edgecert.serving.EdgeRoute;
 import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.serving.KeyProvider;
@@ -63,7 +64,11 @@ public final class EdgeServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Counter handshakes;
     private final Counter handshakeFailures;
+    /** What this node served, per distribution: the console's charts read it, the request path's last stage records. */
+    private final Traffic traffic = new Traffic(java.time.Clock.systemUTC());
     private final Optional<AccessLog> accessLog;
+    /** This node's cached objects: the cache stage reads and fills it, invalidations purge it. */
+    private final CacheStore cache;
     private volatile RouteTable routes = RouteTable.EMPTY;
     private Channel httpsChannel;
     private Channel httpChannel;
@@ -86,6 +91,7 @@ public final class EdgeServer implements AutoCloseable {
         this.workers = transport.newGroup(settings.workerThreads() > 0 ? settings.workerThreads()
                 : Runtime.getRuntime().availableProcessors());
         this.accessLog = AccessLog.open(settings.accessLog(), metrics);
+        this.cache = new CacheStore(settings.cache(), metrics);
         this.handshakes = Counter.builder("edgecert_edge_handshakes").description("TLS handshakes completed")
                 .register(metrics);
         this.handshakeFailures = Counter.builder("edgecert_edge_handshake_failures")
@@ -140,9 +146,11 @@ public final class EdgeServer implements AutoCloseable {
             }
         };
         // The stages of other parts join here, one line each: .withHeaders(...), .withCache(...), .withCompress(...)
-        RequestPipeline.Stages stages = RequestPipeline.Stages.NONE;
+        RequestPipeline.Stages stages = RequestPipeline.Stages.NONE
+                .withHeaders(ResponseHeadersHandler::new)
+                .withCompress(CompressionHandler::new);
         RequestPipeline.Context requestStages = new RequestPipeline.Context(() -> routes, origins,
-                settings.originResponseTimeout().toMillis(), this::httpsPort, accessLog, stages);
+                settings.originResponseTimeout().toMillis(), this::httpsPort, accessLog, stages, Optional.of(traffic));
         httpsChannel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -244,6 +252,15 @@ public final class EdgeServer implements AutoCloseable {
         return certificates.contextCount();
     }
 
+    /** This node's traffic counters per distribution (requests, bytes, cache hits, origin time). */
+    public Traffic traffic() {
+        return traffic;
+    }
+
+    public CacheStore cache() {
+        return cache;
+    }
+
     @Override
     public void close() {
         if (httpsChannel != null) {
@@ -256,6 +273,7 @@ public final class EdgeServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         origins.close();
         accessLog.ifPresent(AccessLog::close);
+        cache.close(); // after the event loops: no reader is left to stream a body it releases
         certificates.close();
         defaultContexts.values().forEach(ReferenceCountUtil::release);
     }

@@ -22,13 +22,14 @@ import static java.util.Map.entry;
  * @param originIdleTimeout  longest silence of an origin once its response has started; then the
  *                           exchange is cut (a stalled body must not hold a client forever)
  * @param accessLog          EDGECERT_ACCESS_LOG: "stdout" or a file path; empty: no access log
+ * @param cache              the object store's tiers and limits (EDGECERT_CACHE_*, docs/caching.md)
  */
 public record EdgeSettings(String bind, int httpsPort, int httpPort, String edgeDomain,
                            Optional<Path> defaultCertificate, Optional<Path> defaultPrivateKey, boolean strictSni,
                            int sslContextCacheSize, TlsProvider tlsProvider, Duration originConnectTimeout,
                            Duration originResponseTimeout, Duration originIdleTimeout, Optional<Path> originTrustStore,
                            int workerThreads, EdgeTransport.Choice transport, RsaSigner rsaSigner,
-                           Optional<String> accessLog) {
+                           Optional<String> accessLog, io.edgecert.edge.cache.CacheSettings cache) {
 
     /** Which TLS implementation serves: BoringSSL when it loads (AUTO), or forced. */
     public enum TlsProvider { AUTO, OPENSSL, JDK }
@@ -60,7 +61,7 @@ public record EdgeSettings(String bind, int httpsPort, int httpPort, String edge
                         entry("epoll", EdgeTransport.Choice.EPOLL), entry("nio", EdgeTransport.Choice.NIO)),
                 env.choice("EDGECERT_EDGE_RSA_SIGNER", RsaSigner.AUTO, entry("auto", RsaSigner.AUTO),
                         entry("openssl", RsaSigner.OPENSSL), entry("boringssl", RsaSigner.BORINGSSL)),
-                accessLog(env));
+                accessLog(env), io.edgecert.edge.cache.CacheSettings.from(env));
     }
 
     /** "stdout", or a file whose directory exists (the file is created, then appended to). */

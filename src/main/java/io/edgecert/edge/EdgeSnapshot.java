@@ -1,6 +1,10 @@
 package io.edgecert.edge;
 
+import io.edgecert.json.Json;
+import io.edgecert.serving.CacheBehavior;
+import io.edgecert.serving.CustomErrorResponse;
 import io.edgecert.serving.DeployedRoute;
+import io.edgecert.serving.OriginGroup;
 import io.edgecert.serving.EdgeRoute;
 import io.edgecert.serving.MinimumProtocol;
 import io.edgecert.serving.RoutesFingerprint;
@@ -49,7 +53,8 @@ import java.util.zip.CheckedOutputStream;
 public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> entries, List<SealedMaterial> material) {
     static final String FILE_NAME = "edge-snapshot.bin";
     private static final long MAGIC = 0x4544474543455254L; // "EDGECERT"
-    private static final int FORMAT = 1;
+    /** 2: routes carry their CDN part (behaviors, policies, groups, error responses, origin paths). */
+    private static final int FORMAT = 2;
     /** Larger than any real snapshot (10,000 certificates: ~25 MB), so a corrupt count fails fast. */
     private static final int MAX_COUNT = 10_000_000;
 
@@ -171,8 +176,26 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
             writeString(out, o.url().toString());
         }
         writeString(out, r.defaultOriginId());
+        // Most routes are today's pass-through: a flag, and JSON only for those that are not.
+        boolean plain = isPlain(r);
+        out.writeBoolean(!plain);
+        if (!plain) {
+            writeString(out, Json.write(new CdnPart(r.origins().stream().map(EdgeRoute.Origin::originPath).toList(),
+                    r.originGroups(), r.defaultBehavior(), r.behaviors(), r.customErrorResponses())));
+        }
         out.writeLong(e.changeSeq());
         out.writeBoolean(e.enabled());
+    }
+
+    /** A route's CDN part as JSON: serving's records as they are, read back by their canonical constructors. */
+    record CdnPart(List<String> originPaths, List<OriginGroup> originGroups, CacheBehavior defaultBehavior,
+                   List<CacheBehavior> behaviors, List<CustomErrorResponse> customErrorResponses) {
+    }
+
+    private static boolean isPlain(EdgeRoute r) {
+        return r.originGroups().isEmpty() && r.behaviors().isEmpty() && r.customErrorResponses().isEmpty()
+                && r.origins().stream().allMatch(o -> o.originPath().isEmpty())
+                && r.defaultBehavior().equals(CacheBehavior.passThrough(r.defaultOriginId()));
     }
 
     private static DeployedRoute readEntry(DataInputStream in) throws IOException {
@@ -189,9 +212,29 @@ public record EdgeSnapshot(RoutesFingerprint fingerprint, List<DeployedRoute> en
             origins.add(new EdgeRoute.Origin(readString(in), URI.create(readString(in))));
         }
         String defaultOriginId = readString(in);
-        EdgeRoute route = new EdgeRoute(id, version, aliases, domainName,
-                certificateId.isEmpty() ? Optional.empty() : Optional.of(certificateId), certificateVersion, protocol,
-                origins, defaultOriginId);
+        Optional<String> certificate = certificateId.isEmpty() ? Optional.empty() : Optional.of(certificateId);
+        EdgeRoute route;
+        if (in.readBoolean()) {
+            CdnPart cdn;
+            try {
+                cdn = Json.read(readString(in), CdnPart.class);
+            } catch (java.io.UncheckedIOException e) {
+                throw new IOException("damaged route " + id + ": " + e.getMessage(), e);
+            }
+            if (cdn.originPaths().size() != origins.size()) {
+                throw new IOException("route " + id + " has " + origins.size() + " origins but "
+                        + cdn.originPaths().size() + " origin paths");
+            }
+            List<EdgeRoute.Origin> withPaths = new ArrayList<>(origins.size());
+            for (int i = 0; i < origins.size(); i++) {
+                withPaths.add(new EdgeRoute.Origin(origins.get(i).id(), origins.get(i).url(), cdn.originPaths().get(i)));
+            }
+            route = new EdgeRoute(id, version, aliases, domainName, certificate, certificateVersion, protocol, withPaths,
+                    defaultOriginId, cdn.originGroups(), cdn.defaultBehavior(), cdn.behaviors(), cdn.customErrorResponses());
+        } else {
+            route = new EdgeRoute(id, version, aliases, domainName, certificate, certificateVersion, protocol, origins,
+                    defaultOriginId);
+        }
         return new DeployedRoute(route, in.readLong(), in.readBoolean());
     }
 

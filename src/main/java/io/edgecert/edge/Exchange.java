@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * The request/response exchange in progress on a channel (an HTTP/1.1 connection or an HTTP/2
  * stream): what the route stage decided, for the stages after it. One at a time per channel, so
- * it lives in a channel attribute; the route stage sets it, the write of the response's last part
- * clears it.
+ * it lives in a channel attribute; the route stage sets it for every request and clears it for a
+ * request it answers itself. It stays readable after the response's last part is written (a stage
+ * may still need it then); the next request replaces it.
  */
 final class Exchange {
     static final AttributeKey<Exchange> CURRENT = AttributeKey.valueOf("edgecert.exchange");

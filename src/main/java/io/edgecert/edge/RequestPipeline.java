@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * </pre>
  * and a response goes back the other way from whichever stage wrote it (origin, a cache hit, an
  * error page of the viewer or route stage). "sequencer" is HTTP/1.1 only, "log" only with an
- * access log, and "headers", "cache", "compress" only when their {@link Stages} are given.
+ * access log or traffic counters (the node always has those: the console's charts), and
+ * "headers", "cache", "compress" only when their {@link Stages} are given.
  * docs/caching.md, "The request path", says what each does.
  */
 final class RequestPipeline {
@@ -52,7 +53,11 @@ final class RequestPipeline {
 
     /** What every stage needs from the edge, fixed for the edge's life. */
     record Context(Supplier<RouteTable> routes, OriginPools origins, long responseTimeoutMillis, IntSupplier httpsPort,
-                   Optional<AccessLog> accessLog, Stages stages) {
+                   Optional<AccessLog> accessLog, Stages stages, Optional<Traffic> traffic) {
+        Context(Supplier<RouteTable> routes, OriginPools origins, long responseTimeoutMillis, IntSupplier httpsPort,
+                Optional<AccessLog> accessLog, Stages stages) {
+            this(routes, origins, responseTimeoutMillis, httpsPort, accessLog, stages, Optional.empty());
+        }
     }
 
     private RequestPipeline() {
@@ -70,7 +75,9 @@ final class RequestPipeline {
         }
         p.addLast(ROUTE, new RouteHandler(c.routes(), secure, c.httpsPort()));
         p.addLast(VIEWER, new ViewerHandler(secure, c.httpsPort()));
-        c.accessLog().ifPresent(log -> p.addLast(LOG, new AccessLogHandler(log)));
+        if (c.accessLog().isPresent() || c.traffic().isPresent()) {
+            p.addLast(LOG, new AccessLogHandler(c.accessLog(), c.traffic()));
+        }
         c.stages().headers().ifPresent(f -> p.addLast(HEADERS, f.get()));
         c.stages().cache().ifPresent(f -> p.addLast(CACHE, f.get()));
         c.stages().compress().ifPresent(f -> p.addLast(COMPRESS, f.get()));

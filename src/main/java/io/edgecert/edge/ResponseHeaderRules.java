@@ -37,9 +37,10 @@ final class ResponseHeaderRules {
 
     /**
      * What Server-Timing reports of one exchange: the RFC 9211 Cache-Status the cache stage set
-     * ("" when the cache had no say) and the milliseconds from the request to this response head.
+     * ("" when the cache had no say), the milliseconds from the request to this response head,
+     * and those the origin took to its response head (-1 when no origin was asked).
      */
-    record Timing(String cacheStatus, long elapsedMillis) {
+    record Timing(String cacheStatus, long elapsedMillis, long originMillis) {
     }
 
     /**
@@ -199,23 +200,25 @@ final class ResponseHeaderRules {
 
     /**
      * CloudFront's metrics: a hit reports only the edge's own ({@code cdn-cache-hit}, the layer and
-     * the time to the first byte); a refresh or a miss reports the upstream time too and keeps the
-     * origin's Server-Timing after the edge's metrics. The edge measures one time, from the request
-     * to this head, so the upstream and downstream first-byte times of a miss are the same number.
+     * the time to the first byte); a refresh or a miss reports the origin's first-byte time too
+     * and keeps the origin's Server-Timing after the edge's metrics.
      */
     static String serverTiming(Timing t, List<String> fromOrigin) {
         String status = t.cacheStatus().toLowerCase(Locale.ROOT);
-        long ms = Math.max(0, t.elapsedMillis());
-        String metrics;
-        if (status.contains("fwd=stale")) {
-            metrics = "cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=" + ms + ",cdn-cache-refresh";
-        } else if (!status.contains("fwd=") && status.contains("hit")) {
-            return "cdn-cache-hit,cdn-hit-layer;desc=\"EDGE\",cdn-downstream-fbl;dur=" + ms;
-        } else {
-            metrics = "cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=" + ms + ",cdn-cache-miss";
+        String downstream = "cdn-downstream-fbl;dur=" + Math.max(0, t.elapsedMillis());
+        if (!status.contains("fwd=") && status.contains("hit")) {
+            return "cdn-cache-hit,cdn-hit-layer;desc=\"EDGE\"," + downstream;
         }
+        StringBuilder m = new StringBuilder();
+        if (t.originMillis() >= 0) {
+            m.append("cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=").append(t.originMillis()).append(',');
+        }
+        m.append(status.contains("fwd=stale") ? "cdn-cache-refresh" : "cdn-cache-miss");
         String origin = fromOrigin.stream().map(String::trim).filter(v -> !v.isEmpty())
                 .collect(Collectors.joining(","));
-        return metrics + (origin.isEmpty() ? "" : "," + origin) + ",cdn-downstream-fbl;dur=" + ms;
+        if (!origin.isEmpty()) {
+            m.append(',').append(origin);
+        }
+        return m.append(',').append(downstream).toString();
     }
 }

@@ -79,7 +79,8 @@ final class ResponseHeadersHandler extends ChannelDuplexHandler {
         Optional<ResponseHeaderRules.Timing> timing = Optional.empty();
         if (ResponseHeaderRules.sampled(policy, exchange.request, ThreadLocalRandom.current().nextDouble(100))) {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos);
-            timing = Optional.of(new ResponseHeaderRules.Timing(exchange.cacheStatus(), ms));
+            long origin = exchange.originNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(exchange.originNanos());
+            timing = Optional.of(new ResponseHeaderRules.Timing(exchange.cacheStatus(), ms, origin));
         }
         ResponseHeaderRules.apply(policy, exchange.request, response.headers(), timing);
     }

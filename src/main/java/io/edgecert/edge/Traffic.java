@@ -88,7 +88,10 @@ public final class Traffic implements TrafficSeries.Source {
      */
     public void record(String distributionId, int status, long bytesSent, Cache cache, long originNanos) {
         long now = clock.millis();
-        Counters c = byDistribution.computeIfAbsent(distributionId, id -> new Counters());
+        Counters c = byDistribution.get(distributionId); // no bin lock when it is there, as it mostly is
+        if (c == null) {
+            c = byDistribution.computeIfAbsent(distributionId, id -> new Counters());
+        }
         long quarter = Math.floorDiv(now, Window.DAY.stepMillis);
         if (c.lastQuarter != quarter) {
             c.lastQuarter = quarter;

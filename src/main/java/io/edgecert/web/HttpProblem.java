@@ -30,6 +30,11 @@ public final class HttpProblem {
         return new Refusal(status, code, detail);
     }
 
+    /** The problem as application/problem+json, for a console endpoint that answers JSON. */
+    public static void respond(io.javalin.http.Context ctx, ProblemException e) {
+        ProblemResponses.render(ctx, e);
+    }
+
     public static int statusOf(ProblemException e) {
         if (e instanceof Refusal r) {
             return r.status;

@@ -78,6 +78,9 @@ class ApiCoverageTest {
         ok("list-distributions");
         ok("update-distribution", "--id", dist, "--if-match", "1", "--comment", "second");
         assertThat(ok("list-distribution-versions", "--id", dist).get("items")).hasSize(2);
+        String inv = ok("invalidations", "create", dist, "--path", "/img/*", "--path", "/index.html").get("id").asText();
+        assertThat(ok("invalidations", "list", dist).get("items")).hasSize(1);
+        assertThat(ok("invalidations", "get", dist, inv, "--wait").get("status").asText()).isEqualTo("Completed");
         ok("delete-distribution", "--id", dist);
 
         Path dir = Files.createDirectory(tmp.resolve("batch"));

@@ -87,6 +87,17 @@ class OriginStageTest {
     }
 
     @Test
+    void aGroupFailsOverWhenThePrimaryDoesNotAnswerInTime() {
+        EdgeRoute r = grouped(primary.origin("a"));
+        edge.serve(r);
+        long t0 = System.nanoTime();
+        PipelineFixture.Reply got = edge.curl(true, r.domainName(), "/hang", "--http1.1");
+        assertThat(got.status()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo("secondary GET /hang");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("after the 2 s response timeout").isBetween(1_900L, 2_900L);
+    }
+
+    @Test
     void theOriginPathPrefixesThePath() {
         EdgeRoute r = route(List.of(new EdgeRoute.Origin("a", primary.url(), "/production")), List.of(),
                 behavior("*", "a"), List.of(), List.of());

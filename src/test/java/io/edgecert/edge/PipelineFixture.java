@@ -187,9 +187,9 @@ final class PipelineFixture implements AutoCloseable {
             if (statuses && path.startsWith("/status/")) {
                 status = Integer.parseInt(path.substring(8, 11));
             }
-            if (path.contains("/slow")) {
+            if (path.contains("/slow") || statuses && path.contains("/hang")) {
                 try {
-                    Thread.sleep(300);
+                    Thread.sleep(path.contains("/hang") ? 3_000 : 300);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

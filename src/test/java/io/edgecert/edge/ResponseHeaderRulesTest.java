@@ -159,16 +159,18 @@ class ResponseHeaderRulesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "edgecert; hit                | cdn-cache-hit,cdn-hit-layer;desc=\"EDGE\",cdn-downstream-fbl;dur=12",
-            "edgecert; fwd=miss; stored   | cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=12,cdn-cache-miss,app;dur=3,cdn-downstream-fbl;dur=12",
-            "edgecert; fwd=stale; stored  | cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=12,cdn-cache-refresh,app;dur=3,cdn-downstream-fbl;dur=12",
-            "''                           | cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=12,cdn-cache-miss,app;dur=3,cdn-downstream-fbl;dur=12"})
-    void serverTimingSaysHitOrMissAndKeepsTheOriginsMetricsOnAMiss(String cacheStatus, String expected) {
+            "edgecert; hit                | 9  | cdn-cache-hit,cdn-hit-layer;desc=\"EDGE\",cdn-downstream-fbl;dur=12",
+            "edgecert; fwd=miss; stored   | 9  | cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=9,cdn-cache-miss,app;dur=3,cdn-downstream-fbl;dur=12",
+            "edgecert; fwd=stale; stored  | 9  | cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=9,cdn-cache-refresh,app;dur=3,cdn-downstream-fbl;dur=12",
+            "''                           | 9  | cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=9,cdn-cache-miss,app;dur=3,cdn-downstream-fbl;dur=12",
+            "''                           | -1 | cdn-cache-miss,app;dur=3,cdn-downstream-fbl;dur=12"})
+    void serverTimingSaysHitOrMissAndKeepsTheOriginsMetricsOnAMiss(String cacheStatus, long originMillis,
+                                                                   String expected) {
         ResponseHeadersPolicy p = new ResponseHeadersPolicy("p", "t", Optional.empty(), List.of(), List.of(),
                 Optional.of(100.0));
         HttpHeaders h = headers(List.of("Server-Timing", "app;dur=3"));
         ResponseHeaderRules.apply(p, request(HttpMethod.GET, List.of()), h,
-                Optional.of(new ResponseHeaderRules.Timing(cacheStatus, 12)));
+                Optional.of(new ResponseHeaderRules.Timing(cacheStatus, 12, originMillis)));
         assertThat(h.getAll("Server-Timing")).containsExactly(expected);
     }
 

@@ -107,7 +107,6 @@ class ApiConventionsTest {
                 new Listing("/api/v1/jobs/" + bigJob + "/items", "index", Comparator.comparingInt(n -> n.get("index").asInt())),
                 new Listing("/api/v1/subscriptions", "id", byId),
                 new Listing("/api/v1/subscriptions/" + subscription + "/deliveries", "id", newestFirst),
-                new Listing("/api/v1/distributions/" + distribution + "/invalidations", "id", newestFirst),
                 new Listing("/api/v1/cache-policies", "id", managedThenCustom(ManagedPolicies.CACHE.stream()
                         .map(io.edgecert.serving.CachePolicy::id).toList())),
                 new Listing("/api/v1/origin-request-policies", "id", managedThenCustom(ManagedPolicies.ORIGIN_REQUEST.stream()

@@ -90,6 +90,8 @@ class InvalidationApiTest {
         assertThat(done.has("waitingFor")).isFalse();
         assertThat(waitedMillis).as("the follower is woken by the signal, not a poll").isLessThan(2_000);
         assertThat(purger.callsFor(d)).containsExactly(new RecordingPurger.Call(d, List.of("/img/*", "/index.html", "/caf%C3%A9.html")));
+        assertThat(api.metric("edgecert_invalidation_purges_total{result=\"ok\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(api.metric("edgecert_invalidation_lag_seconds_count")).isGreaterThanOrEqualTo(1);
     }
 
     @Test

@@ -40,4 +40,35 @@ class PolicyApiPostgresTest extends PolicyApiContract {
                     api.get("/api/v1/distributions/" + id).json().get("status").asText().equals("Deployed"));
         }
     }
+
+    /**
+     * A delete racing a distribution that names the policy: one of them loses (400 unknown policy
+     * or 409 in use), never both win, so no distribution names a policy that is gone.
+     */
+    @Test
+    void aDeleteRacingADistributionThatNamesThePolicyNeverLeavesADanglingReference() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 10; i++) {
+                String pid = created(CACHE, cachePolicy(unique("race"), 0, 1, 2)).get("id").asText();
+                var create = pool.submit(() -> api.post("/api/v1/distributions", distribution(Map.of("defaultCacheBehavior",
+                        Map.of("cachePolicyId", pid)))));
+                var delete = pool.submit(() -> api.delete(CACHE + "/" + pid));
+                TestApi.Response c = create.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                TestApi.Response d = delete.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                boolean created = c.status() == 201;
+                boolean deleted = d.status() == 204;
+                assertThat(created ^ deleted).as("create " + c + " / delete " + d).isTrue();
+                if (created) {
+                    assertThat(d.status()).isEqualTo(409);
+                    assertThat(api.get(CACHE + "/" + pid).status()).isEqualTo(200);
+                } else {
+                    assertThat(c.status()).isEqualTo(400);
+                    assertThat(c.json().get("errors").get(0).get("field").asText()).isEqualTo("defaultCacheBehavior.cachePolicyId");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -2,9 +2,13 @@ package io.edgecert.distributions.invalidations;
 
 import io.edgecert.serving.CachePurger;
 import io.edgecert.store.ChangeSignals;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,6 +36,12 @@ public final class InvalidationFollower implements AutoCloseable {
     private final CachePurger purger;
     private final String nodeId;
     private final ChangeSignals.Wakeup wakeup;
+    private final Clock clock;
+    private final Counter purged;
+    private final Counter failed;
+    private final Counter objects;
+    private final Timer purgeTime;
+    private final Timer lag;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean failing;
@@ -40,11 +50,24 @@ public final class InvalidationFollower implements AutoCloseable {
      * @param wakeup woken by {@link InvalidationChannels#CREATED} (closed with the follower)
      * @param purger this node's cache
      */
-    public InvalidationFollower(InvalidationService service, CachePurger purger, String nodeId, ChangeSignals.Wakeup wakeup) {
+    public InvalidationFollower(InvalidationService service, CachePurger purger, String nodeId, ChangeSignals.Wakeup wakeup,
+                                Clock clock, MeterRegistry metrics) {
         this.service = service;
         this.purger = purger;
         this.nodeId = nodeId;
         this.wakeup = wakeup;
+        this.clock = clock;
+        this.purged = Counter.builder("edgecert_invalidation_purges").tag("result", "ok")
+                .description("invalidations this node dropped from its cache").register(metrics);
+        this.failed = Counter.builder("edgecert_invalidation_purges").tag("result", "failed")
+                .description("purges of this node's cache that failed (retried)").register(metrics);
+        this.objects = Counter.builder("edgecert_invalidation_objects_purged")
+                .description("cached objects this node dropped for invalidations").register(metrics);
+        this.purgeTime = Timer.builder("edgecert_invalidation_purge")
+                .description("how long this node's cache took to drop one invalidation's objects").register(metrics);
+        this.lag = Timer.builder("edgecert_invalidation_lag")
+                .description("from an invalidation's createTime (the creating node's clock) to this node's record of it")
+                .register(metrics);
         this.thread = new Thread(this::run, "edgecert-invalidations");
         this.thread.setDaemon(true);
     }
@@ -86,18 +109,25 @@ public final class InvalidationFollower implements AutoCloseable {
             if (!running) {
                 return RETRY;
             }
-            long objects;
+            long dropped;
+            long started = System.nanoTime();
             try {
-                objects = purger.purge(p.distributionId(), p.paths());
+                dropped = purger.purge(p.distributionId(), p.paths());
             } catch (RuntimeException e) {
+                failed.increment();
                 // not recorded: this node still holds it back, and tries again
                 log.warn("Invalidation {} of distribution {}: purging this node's cache failed, retrying: {}", p.id(),
                         p.distributionId(), e.toString());
                 purgeFailed = true;
                 continue;
             }
-            service.recordPurged(p.id(), nodeId, objects);
-            log.debug("Invalidation {}: {} object(s) dropped on node {}", p.id(), objects, nodeId);
+            purgeTime.record(Duration.ofNanos(System.nanoTime() - started));
+            service.recordPurged(p.id(), nodeId, dropped);
+            purged.increment();
+            objects.increment(dropped);
+            Duration late = Duration.between(p.createdAt(), clock.instant());
+            lag.record(late.isNegative() ? Duration.ZERO : late); // clocks of two nodes may differ
+            log.debug("Invalidation {}: {} object(s) dropped on node {}", p.id(), dropped, nodeId);
         }
         if (pending.size() == BATCH && !purgeFailed) {
             return Duration.ZERO;

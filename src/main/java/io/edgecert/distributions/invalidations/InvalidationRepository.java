@@ -31,7 +31,7 @@ final class InvalidationRepository {
     }
 
     /** What a node's follower has to purge. */
-    record Pending(String id, String distributionId, List<String> paths) {
+    record Pending(String id, String distributionId, List<String> paths, Instant createdAt) {
     }
 
     private static final String SELECT = "SELECT id, distribution_id, status, created_at, completed_at, paths_json, "
@@ -110,14 +110,15 @@ final class InvalidationRepository {
 
     /** InProgress invalidations this node has not purged yet, oldest first. */
     List<Pending> pendingFor(Connection c, String nodeId, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT i.id, i.distribution_id, i.paths_json FROM invalidations i "
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.id, i.distribution_id, i.paths_json, i.created_at FROM invalidations i "
                 + "WHERE i.status = 'InProgress' AND NOT EXISTS (SELECT 1 FROM invalidation_nodes d "
                 + "WHERE d.invalidation_id = i.id AND d.node_id = ?) ORDER BY i.id LIMIT " + limit)) {
             ps.setString(1, nodeId);
             List<Pending> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Pending(rs.getString(1), rs.getString(2), Json.read(rs.getString(3), PATHS)));
+                    out.add(new Pending(rs.getString(1), rs.getString(2), Json.read(rs.getString(3), PATHS),
+                            Sql.instant(rs, 4)));
                 }
             }
             return out;

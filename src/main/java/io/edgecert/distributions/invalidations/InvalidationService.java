@@ -46,6 +46,10 @@ public final class InvalidationService {
     public InvalidationService(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        // LISTEN from the start: a channel first subscribed by a long-poll would be listened to
+        // only at the LISTEN thread's next read, up to a second later (ChangeSignals)
+        db.signals().subscribe(InvalidationChannels.PURGED, payload -> {
+        });
     }
 
     public record Page(List<Invalidation> items, Optional<String> nextCursor) {
@@ -59,6 +63,8 @@ public final class InvalidationService {
         requireDistributionId(distributionId);
         InvalidationRules.Batch batch = InvalidationRules.check(paths, callerReference);
         String reference = callerReference.orElseGet(Ids::newId);
+        // what no live node holds back any more does not count against the limits
+        sweepQuietly();
         Instant now = clock.instant();
         InvalidationRepository.Row row = db.inTransaction(c -> {
             // under the distribution's lock, concurrent creates see each other's batches: the
@@ -75,7 +81,6 @@ public final class InvalidationService {
                         "callerReference '" + reference + "' was used by invalidation " + earlier.get().id()
                                 + " with other paths; use a new callerReference for a new invalidation"));
             }
-            completeReady(c, now); // what no live node holds back any more does not count against the limits
             long[] inProgress = repository.pathsInProgress(c, distributionId);
             InvalidationRules.checkInProgress(batch, inProgress[0], inProgress[1]);
             InvalidationRepository.Row created = new InvalidationRepository.Row(Ids.newId(), distributionId,
@@ -142,18 +147,22 @@ public final class InvalidationService {
         return db.withConnection(c -> repository.pendingFor(c, nodeId, limit));
     }
 
-    /** This node has dropped the objects; completes whatever that (or an expired node) finished. */
+    /** This node has dropped the objects; then completes whatever that (or an expired node) finished. */
     void recordPurged(String id, String nodeId, long objects) {
         db.inTransaction(c -> {
-            Instant now = clock.instant();
-            repository.recordPurged(c, id, nodeId, objects, now);
-            completeReady(c, now);
+            repository.recordPurged(c, id, nodeId, objects, clock.instant());
             db.signals().raise(c, InvalidationChannels.PURGED, id);
             return null;
         });
+        sweepQuietly();
     }
 
-    /** Completes what no live node holds back (a node whose heartbeat expired); how many are still InProgress. */
+    /**
+     * Completes what no live node holds back (a node whose heartbeat expired, or one that just
+     * purged); how many are still InProgress. Its own transaction, never inside another's: two
+     * nodes sweeping at once may lock the same rows in another order, and PostgreSQL then aborts
+     * one sweep (retried by the next), never a create or a record.
+     */
     long sweep() {
         long inProgress = db.withConnection(repository::countInProgress);
         if (inProgress == 0) {
@@ -163,6 +172,14 @@ public final class InvalidationService {
             int completed = completeReady(c, clock.instant());
             return inProgress - completed;
         });
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            log.debug("Invalidations: a sweep failed (the followers sweep again): {}", e.toString());
+        }
     }
 
     private int completeReady(Connection c, Instant now) throws SQLException {

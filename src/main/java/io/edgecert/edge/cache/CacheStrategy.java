@@ -130,7 +130,7 @@ public final class CacheStrategy {
         if (request.contains("Authorization") && !(res.isPublic() || res.has("s-maxage") || res.mustRevalidate())) {
             return new Forward(Fwd.REQUEST);
         }
-        Freshness f = Freshness.of(stored, policy, now);
+        Freshness f = Freshness.of(stored, res, policy, now);
         if (res.noCache()) {
             return revalidate(stored, f);
         }

@@ -11,10 +11,14 @@ import java.util.Optional;
  */
 public final class CachedObject {
     /**
-     * Heap an object costs besides its body's bytes: its index entry, head and buffers (measured:
-     * docs/caching.md, "The store"), plus its headers' characters.
+     * Heap an object costs besides its body's bytes and its headers: its index entry, head record
+     * and buffer objects. With the per-header cost below this weighs a typical object (6 response
+     * headers, one selecting header) at about the 1,156 heap bytes measured with a loaded store
+     * (bench/cache-store-jmh.sh; docs/caching.md, "The store").
      */
-    static final int FIXED_OVERHEAD = 800;
+    static final int FIXED_OVERHEAD = 400;
+    /** A header entry, its two strings and their arrays, besides the characters (compact strings: 1 byte each). */
+    static final int PER_HEADER = 64;
 
     private final CacheKey key;
     private final StoredHead head;
@@ -29,12 +33,12 @@ public final class CachedObject {
     }
 
     private static long headBytes(CacheKey key, StoredHead head) {
-        long n = FIXED_OVERHEAD + 2L * (key.value().length() + key.path().length());
+        long n = FIXED_OVERHEAD + key.value().length() + key.path().length() + key.distributionId().length();
         for (var h : head.headers()) {
-            n += 2L * (h.getKey().length() + h.getValue().length()) + 64;
+            n += h.getKey().length() + h.getValue().length() + PER_HEADER;
         }
         for (var e : head.selectingHeaders().entrySet()) {
-            n += 2L * (e.getKey().length() + e.getValue().length()) + 64;
+            n += e.getKey().length() + e.getValue().length() + PER_HEADER;
         }
         return n;
     }

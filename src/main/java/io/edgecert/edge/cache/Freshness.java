@@ -42,7 +42,12 @@ public record Freshness(Duration lifetime, Duration age, Source source) {
     private static final long MAX_SECONDS = CacheControl.DELTA_SECONDS_MAX;
 
     public static Freshness of(StoredHead head, CachePolicy policy, Instant now) {
-        Lifetime l = lifetime(head.status(), head.headers(), head.responseTime(), policy);
+        return of(head, CacheControl.forCache(head.headers()), policy, now);
+    }
+
+    /** The same, with the stored response's directives already parsed. */
+    public static Freshness of(StoredHead head, CacheControl cc, CachePolicy policy, Instant now) {
+        Lifetime l = lifetime(head.status(), head.headers(), cc, head.responseTime(), policy);
         return new Freshness(l.duration(), currentAge(head, now), l.source());
     }
 
@@ -52,7 +57,12 @@ public record Freshness(Duration lifetime, Duration age, Source source) {
 
     /** The freshness lifetime of a response received at {@code responseTime} (4.2.1), policy-bounded. */
     public static Lifetime lifetime(int status, HttpHeaders headers, Instant responseTime, CachePolicy policy) {
-        CacheControl cc = CacheControl.forCache(headers);
+        return lifetime(status, headers, CacheControl.forCache(headers), responseTime, policy);
+    }
+
+    /** The same, with the response's directives already parsed. */
+    public static Lifetime lifetime(int status, HttpHeaders headers, CacheControl cc, Instant responseTime,
+                                    CachePolicy policy) {
         Instant date = HttpDates.header(headers, "Date", responseTime).orElse(responseTime);
         Duration origin;
         Source source;

@@ -42,6 +42,10 @@ public final class HttpDates {
      */
     public static Optional<Instant> parse(String value, Instant now) {
         String v = value.strip();
+        Optional<Instant> fast = imfFixdate(v);
+        if (fast.isPresent()) {
+            return fast;
+        }
         try {
             Matcher m = IMF.matcher(v);
             if (m.matches()) {
@@ -65,6 +69,45 @@ public final class HttpDates {
             return Optional.empty(); // 31 Feb, 25:00:00
         }
         return Optional.empty();
+    }
+
+    /** The common case without a regex: "Sun, 06 Nov 1994 08:49:37 GMT", names in their usual case. */
+    private static Optional<Instant> imfFixdate(String v) {
+        if (v.length() != 29 || v.charAt(3) != ',' || v.charAt(4) != ' ' || v.charAt(7) != ' ' || v.charAt(11) != ' '
+                || v.charAt(16) != ' ' || v.charAt(19) != ':' || v.charAt(22) != ':' || v.charAt(25) != ' '
+                || !v.endsWith("GMT") || !DAYS.contains(v.substring(0, 3))) {
+            return Optional.empty();
+        }
+        int month = MONTHS_CASED.indexOf(v.substring(8, 11)) + 1;
+        int day = num(v, 5, 7);
+        int year = num(v, 12, 16);
+        int h = num(v, 17, 19);
+        int m = num(v, 20, 22);
+        int sec = num(v, 23, 25);
+        if (month == 0 || day < 0 || year < 0 || h < 0 || m < 0 || sec < 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDateTime.of(year, month, day, h, m, sec).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final List<String> DAYS = List.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
+    private static final List<String> MONTHS_CASED = List.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+            "Sep", "Oct", "Nov", "Dec");
+
+    private static int num(String s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     private static Instant at(int year, String month, String day, Matcher m, int timeGroup) {

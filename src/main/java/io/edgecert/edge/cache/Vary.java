@@ -75,6 +75,32 @@ public final class Vary {
         return true;
     }
 
+    /** Without whitespace around ';' and '='. */
+    private static String tight(String v) {
+        if (v.indexOf(' ') < 0 && v.indexOf('\t') < 0) {
+            return v;
+        }
+        StringBuilder b = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == ' ' || c == '\t') {
+                int j = i;
+                while (j < v.length() && (v.charAt(j) == ' ' || v.charAt(j) == '\t')) {
+                    j++;
+                }
+                boolean nextSep = j < v.length() && (v.charAt(j) == ';' || v.charAt(j) == '=');
+                boolean prevSep = b.length() > 0 && (b.charAt(b.length() - 1) == ';' || b.charAt(b.length() - 1) == '=');
+                if (!nextSep && !prevSep) {
+                    b.append(v, i, j);
+                }
+                i = j - 1;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** A request header's value, normalised; empty when absent. */
     public static Optional<String> normalised(HttpHeaders request, String name) {
         List<String> lines = request.getAll(name);
@@ -85,7 +111,7 @@ public final class Vary {
         List<String> members = new ArrayList<>();
         for (String line : lines) {
             for (String m : line.split(",")) {
-                String v = m.strip().replaceAll("\\s*([;=])\\s*", "$1");
+                String v = tight(m.strip());
                 if (!v.isEmpty()) {
                     members.add(caseless ? v.toLowerCase(Locale.ROOT) : v);
                 }

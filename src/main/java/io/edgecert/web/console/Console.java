@@ -6,7 +6,10 @@ import gg.jte.output.StringOutput;
 import io.edgecert.certificates.CertificateService;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.events.Subscriptions;
+import io.edgecert.distributions.invalidations.InvalidationService;
+import io.edgecert.distributions.policies.PolicyService;
 import io.edgecert.jobs.JobService;
+import io.edgecert.serving.TrafficSeries;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
 import io.edgecert.store.Database;
@@ -57,6 +60,8 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
             Map.entry("reimported", "Reimported: the certificate and every distribution using it serve the new material."),
             Map.entry("distribution-created", "The distribution is created; it is InProgress until the edge serves it."),
             Map.entry("distribution-saved", "Saved as a new version; it is InProgress until the edge serves it."),
+            Map.entry("invalidation-created", "The invalidation is created; it is InProgress until every live edge node "
+                    + "has dropped the matching objects."),
             Map.entry("subscription-created", "The subscription is created."),
             Map.entry("subscription-deleted", "The subscription is deleted."),
             Map.entry("import-cancelled", "The import was cancelled; nothing was stored."),
@@ -71,6 +76,10 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
     final Clock clock;
     final Accounts accounts;
     final PendingImports pending;
+    /** This node's edge traffic (the distribution page's charts); nodes do not share it. */
+    final TrafficSeries.Source traffic;
+    final PolicyService policies;
+    final InvalidationService invalidations;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     private final Assets assets = new Assets();
     private final AuthPages auth;
@@ -82,7 +91,10 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
 
     public Console(Database db, CertificateService certificates, DistributionService distributions, JobService jobs,
                    Subscriptions subscriptions, AdminToken adminToken, Path dataDir, Optional<String> initialPassword,
-                   Clock clock) {
+                   Clock clock, TrafficSeries.Source traffic, PolicyService policies, InvalidationService invalidations) {
+        this.traffic = traffic;
+        this.policies = policies;
+        this.invalidations = invalidations;
         this.certificates = certificates;
         this.distributions = distributions;
         this.jobs = jobs;
@@ -216,6 +228,15 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
         return new Frame(title, "", null, loginCsrf, flash, assets.htmxPath(), assets.cssPath(), assets.jsPath());
     }
 
+    /** uPlot's script and stylesheet (its webjar) and the console's chart script, for the pages with charts. */
+    ChartAssets chartAssets() {
+        return assets.charts();
+    }
+
+    /** The asset paths of a page with charts. */
+    public record ChartAssets(String uplotJs, String uplotCss, String chartsJs) {
+    }
+
     void render(Context ctx, int status, String template, Map<String, Object> params) {
         ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
                 .result(html(template, params));
@@ -289,6 +310,7 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
         private final String htmxPath;
         private final String cssPath;
         private final String jsPath;
+        private final ChartAssets charts;
 
         record Asset(byte[] bytes, String contentType) {
         }
@@ -299,6 +321,14 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
                     "text/javascript; charset=utf-8"));
             byName.put("console.css", new Asset(load("console/console.css"), "text/css; charset=utf-8"));
             byName.put("console.js", new Asset(load("console/console.js"), "text/javascript; charset=utf-8"));
+            String uplotVersion = webjarVersion("uplot");
+            String uplot = "META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/";
+            byName.put("uPlot.iife.min.js", new Asset(load(uplot + "uPlot.iife.min.js"), "text/javascript; charset=utf-8"));
+            byName.put("uPlot.min.css", new Asset(load(uplot + "uPlot.min.css"), "text/css; charset=utf-8"));
+            byName.put("charts.js", new Asset(load("console/charts.js"), "text/javascript; charset=utf-8"));
+            charts = new ChartAssets("/console/assets/uPlot.iife.min.js?v=" + uplotVersion,
+                    "/console/assets/uPlot.min.css?v=" + uplotVersion,
+                    "/console/assets/charts.js?v=" + version(byName.get("charts.js").bytes()));
             htmxPath = "/console/assets/htmx.min.js?v=" + htmxVersion;
             cssPath = "/console/assets/console.css?v=" + version(byName.get("console.css").bytes());
             jsPath = "/console/assets/console.js?v=" + version(byName.get("console.js").bytes());
@@ -314,6 +344,10 @@ public final class Console implements ApiServer.Pages, AutoCloseable {
 
         String htmxPath() {
             return htmxPath;
+        }
+
+        ChartAssets charts() {
+            return charts;
         }
 
         String cssPath() {

@@ -8,7 +8,9 @@ import io.edgecert.distributions.DistributionConfig;
 import io.edgecert.distributions.DistributionService;
 import io.edgecert.distributions.DistributionService.CopyFrom;
 import io.edgecert.distributions.DistributionService.Settings;
+import io.edgecert.json.Json;
 import io.edgecert.serving.MinimumProtocol;
+import io.edgecert.serving.TrafficSeries;
 import io.edgecert.web.HttpProblem;
 import io.edgecert.problems.ErrorCode;
 import io.edgecert.problems.ProblemException;
@@ -34,10 +36,15 @@ final class DistributionPages {
     static final List<String> FIELDS = List.of("aliases", "origins", "defaultOriginId", "certificateId",
             "minimumProtocolVersion", "enabled", "comment", "tags", "copyFrom");
 
+    /** Invalidations the distribution page lists (the newest; the API pages through all). */
+    static final int INVALIDATION_ROWS = 20;
+
     private final Console console;
+    private final CdnViews cdn;
 
     DistributionPages(Console console) {
         this.console = console;
+        this.cdn = new CdnViews(console.policies);
     }
 
     void routes(Javalin app) {
@@ -45,7 +52,9 @@ final class DistributionPages {
         app.get("/distributions/new", ctx -> renderForm(ctx, 200, new DistributionForm(null, 0, "", "", "", "",
                 "", "", "", "", Optional.ofNullable(ctx.queryParam("copyFrom")).orElse(""), ""), Errors.none()));
         app.post("/distributions", this::create);
-        app.get("/distributions/{id}", this::detail);
+        app.get("/distributions/{id}", ctx -> detail(ctx, 200, Errors.none(), ""));
+        app.post("/distributions/{id}/invalidations", this::createInvalidation);
+        app.get("/distributions/{id}/traffic.json", this::traffic);
         app.get("/distributions/{id}/edit", ctx -> renderForm(ctx, 200, formOf(console.distributions.get(ctx.pathParam("id"))),
                 Errors.none()));
         app.post("/distributions/{id}", this::update);
@@ -72,7 +81,7 @@ final class DistributionPages {
                 "firstHref", cursor.isBlank() ? null : "/distributions?" + q));
     }
 
-    private void detail(Context ctx) {
+    private void detail(Context ctx, int status, Errors invalidationErrors, String invalidationPaths) {
         Distribution d = console.distributions.get(ctx.pathParam("id"));
         List<VersionRow> versions = console.distributions.versions(d.id()).stream()
                 .sorted((a, b) -> Integer.compare(b.version(), a.version()))
@@ -80,14 +89,108 @@ final class DistributionPages {
                         v.config().certificateId().orElse(""), originsText(v.config()).replace("\n", ", "),
                         v.config().minimumProtocolVersion(), v.config().enabled(), v.config().comment())).toList();
         DistributionConfig c = d.config();
-        console.render(ctx, "distribution.jte", Console.params("frame", console.frame(ctx, "Distribution " + d.domainName(),
-                        "distributions"), "d", row(d), "aliases", c.aliases(), "origins", c.origins(),
+        List<Views.InvalidationRow> invalidations = console.invalidations.list(d.id(), Optional.empty(), INVALIDATION_ROWS)
+                .items().stream().map(i -> new Views.InvalidationRow(i.id(), i.status().name(), Fmt.status(i.status().name()),
+                        Fmt.time(i.createTime()), Fmt.time(i.completeTime()), Fmt.shortList(i.paths(), 4), i.paths().size(),
+                        i.waitingFor().filter(w -> !w.isEmpty()).map(w -> String.join(", ", w)).orElse(""))).toList();
+        console.render(ctx, status, "distribution.jte", Console.params("frame", console.frame(ctx, "Distribution " + d.domainName(),
+                        "distributions"), "d", row(d),
+                "behaviors", cdn.behaviors(c), "originGroups", CdnViews.originGroups(c),
+                "errorResponses", CdnViews.errorResponses(c), "invalidations", invalidations,
+                "invalidationErrors", invalidationErrors, "invalidationPaths", invalidationPaths,
+                "callerReference", "console-" + java.util.UUID.randomUUID(), "aliases", c.aliases(), "origins", c.origins(),
                 "defaultOrigin", c.defaultOriginId(), "minimumProtocolVersion", c.minimumProtocolVersion(),
                 "tags", c.tags().stream().map(t -> new Views.KeyValue(t.key(), t.value())).toList(),
                 "versions", versions, "created", Fmt.time(d.createdAt()), "updated", Fmt.time(d.updatedAt()),
+                "traffic", trafficSummary(d.id()), "charts", console.chartAssets(),
                 "dns", c.aliases().stream().map(a -> io.edgecert.jobs.DnsRecord.forAlias(a, d.domainName()))
                         .map(r -> new Views.DnsView(r.name(), r.type(), r.value(), r.note().orElse(null), JobPages.dnsLine(r)))
                         .toList()));
+    }
+
+    /** Last hour's and last day's totals on this node, shown above the charts (and without script). */
+    private Views.TrafficSummary trafficSummary(String id) {
+        TrafficSeries hour = console.traffic.series(id, TrafficSeries.Window.HOUR);
+        TrafficSeries day = console.traffic.series(id, TrafficSeries.Window.DAY);
+        return new Views.TrafficSummary("/distributions/" + id + "/traffic.json", hour.requests(), Fmt.bytes(hour.bytes()),
+                Fmt.percent(hour.hitRatio()), day.requests(), Fmt.bytes(day.bytes()), Fmt.percent(day.hitRatio()));
+    }
+
+    /**
+     * The charts' data: one series per metric over the window, x in epoch seconds (uPlot's time
+     * scale), the hit ratio in percent and null where a bucket had no request. This node's counts.
+     */
+    private void traffic(Context ctx) {
+        String id = ctx.pathParam("id");
+        try {
+            Distribution d = console.distributions.get(id);
+            String w = Optional.ofNullable(ctx.queryParam("window")).orElse("hour");
+            TrafficSeries.Window window = TrafficSeries.Window.parse(w).orElseThrow(() -> ProblemException.of(
+                    new Violation("window", ErrorCode.InvalidRequest, "window must be hour or day")));
+            TrafficSeries series = console.traffic.series(d.id(), window);
+            List<Long> t = new ArrayList<>();
+            List<Long> requests = new ArrayList<>();
+            List<Long> bytes = new ArrayList<>();
+            List<Double> hitRatio = new ArrayList<>();
+            for (TrafficSeries.Point p : series.points()) {
+                t.add(p.startMillis() / 1000);
+                requests.add(p.requests());
+                bytes.add(p.bytes());
+                hitRatio.add(p.hitRatio().map(r -> Math.round(r * 10_000) / 100.0).orElse(null));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("distributionId", d.id());
+            body.put("window", window.name().toLowerCase(java.util.Locale.ROOT));
+            body.put("scope", "node");
+            body.put("stepSeconds", series.stepMillis() / 1000);
+            body.put("t", t);
+            body.put("requests", requests);
+            body.put("bytes", bytes);
+            body.put("hitRatio", hitRatio);
+            Map<String, Object> totals = new LinkedHashMap<>();
+            totals.put("requests", series.requests());
+            totals.put("bytes", series.bytes());
+            totals.put("hits", series.hits());
+            totals.put("hitRatio", series.hitRatio().orElse(null));
+            body.put("totals", totals);
+            ctx.contentType("application/json").header("Cache-Control", "no-store").result(Json.write(body));
+        } catch (ProblemException e) {
+            HttpProblem.respond(ctx, e);
+        }
+    }
+
+    /**
+     * "Create invalidation": the paths one per line, through the service the API uses. The form's
+     * callerReference is made when the page is rendered, so a form sent twice (a double click, a
+     * reload) makes one invalidation, as a retried API call with the same callerReference does.
+     */
+    private void createInvalidation(Context ctx) {
+        String id = ctx.pathParam("id");
+        String text = Console.form(ctx, "paths");
+        List<String> paths = lines(text);
+        String reference = Console.form(ctx, "callerReference").strip();
+        try {
+            if (paths.isEmpty()) {
+                throw ProblemException.of(new Violation("paths", ErrorCode.InvalidArgument,
+                        "give at least one path, one per line, such as /index.html or /images/*"));
+            }
+            console.invalidations.create(id, paths, Optional.of(reference).filter(r -> !r.isEmpty()));
+            Console.seeOther(ctx, "/distributions/" + id + "?flash=invalidation-created#invalidations");
+        } catch (ProblemException e) {
+            if (e.code() == ErrorCode.NoSuchDistribution || e.code() == ErrorCode.NotFound) {
+                throw e;
+            }
+            Map<String, List<String>> fields = new LinkedHashMap<>();
+            List<String> general = new ArrayList<>();
+            for (Violation v : e.errors().isEmpty() ? List.of(new Violation(null, e.code(), e.detail())) : e.errors()) {
+                if (v.field() != null && v.field().startsWith("paths")) {
+                    fields.computeIfAbsent("paths", k -> new ArrayList<>()).add(ImportPages.words(v));
+                } else {
+                    general.add(ImportPages.words(v));
+                }
+            }
+            detail(ctx, HttpProblem.statusOf(e), new Errors(fields, general), text);
+        }
     }
 
     private DistributionForm formOf(Distribution d) {

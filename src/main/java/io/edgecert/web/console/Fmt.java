@@ -52,11 +52,38 @@ public final class Fmt {
 
     public static Badge status(String status) {
         return switch (status) {
-            case "SUCCEEDED", "Deployed", "ISSUED", "DELIVERED", "DISTRIBUTED", "IMPORTED" -> new Badge(status, "badge ok");
+            case "SUCCEEDED", "Deployed", "Completed", "ISSUED", "DELIVERED", "DISTRIBUTED", "IMPORTED" -> new Badge(status, "badge ok");
             case "FAILED", "EXPIRED" -> new Badge(status, "badge bad");
             case "RUNNING", "InProgress", "PENDING", "NOT_YET_VALID" -> new Badge(status, "badge warn");
             default -> new Badge(status, "badge");
         };
+    }
+
+    /** "1.5 MB": bytes in powers of 1000, as the charts label them. */
+    public static String bytes(long n) {
+        if (n < 1000) {
+            return n + " B";
+        }
+        String[] units = {"kB", "MB", "GB", "TB", "PB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    }
+
+    /** "87.5 %", or "–" when there is nothing to divide. */
+    public static String percent(Optional<Double> ratio) {
+        return ratio.map(r -> String.format(java.util.Locale.ROOT, "%.1f %%", r * 100)).orElse("–");
+    }
+
+    /** "86400 s (1 d)": a TTL as given, with a rounder reading where there is one. */
+    public static String seconds(long s) {
+        String round = s >= 86_400 && s % 86_400 == 0 ? s / 86_400 + " d" : s >= 3600 && s % 3600 == 0 ? s / 3600 + " h"
+                : s >= 60 && s % 60 == 0 ? s / 60 + " min" : null;
+        return s + " s" + (round == null ? "" : " (" + round + ")");
     }
 
     /** "a, b, c and 4 more". */

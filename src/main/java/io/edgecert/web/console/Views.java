@@ -71,6 +71,25 @@ public final class Views {
         }
     }
 
+    /** A distribution's traffic on this node: totals of the last hour and day, and where the charts' data is. */
+    public record TrafficSummary(String dataHref, long hourRequests, String hourBytes, String hourHitRatio,
+                                 long dayRequests, String dayBytes, String dayHitRatio) {
+    }
+
+    /** A policy a behavior names: its name (or why there is none) and a line on what it does. */
+    public record PolicyRef(String id, String name, String detail, boolean managed) {
+    }
+
+    /** One cache behavior as the distribution page lists it; absent fields show what applies. */
+    public record BehaviorRow(String pathPattern, String targetOrigin, String viewerProtocolPolicy, String allowedMethods,
+                              String cachedMethods, boolean compress, PolicyRef cachePolicy,
+                              PolicyRef originRequestPolicy, PolicyRef responseHeadersPolicy) {
+    }
+
+    public record InvalidationRow(String id, String status, Badge badge, String created, String completed, String paths,
+                                  int pathCount, String waitingFor) {
+    }
+
     public record KeyValue(String key, String value) {
     }
 

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.edgecert.edge.cache.Objects.bytes;
-import static io.edgecert.edge.cache.Objects.head;
-import static io.edgecert.edge.cache.Objects.key;
-import static io.edgecert.edge.cache.Objects.read;
-import static io.edgecert.edge.cache.Objects.store;
+import static io.edgecert.edge.cache.StoreFixtures.bytes;
+import static io.edgecert.edge.cache.StoreFixtures.head;
+import static io.edgecert.edge.cache.StoreFixtures.key;
+import static io.edgecert.edge.cache.StoreFixtures.read;
+import static io.edgecert.edge.cache.StoreFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The memory tier: lookups, variants, freshening, purges, isolation, the byte bound, and no leaked buffer. */
@@ -107,6 +107,8 @@ class CacheStoreTest {
         assertThat(store.lookup(new CacheKey("d1", "/index.htmlx", "/index.htmlx"))).hasSize(1);
         assertThat(store.lookup(new CacheKey("d1", "/css/site.css", "/css/site.css"))).hasSize(1);
         assertThat(store.lookup(new CacheKey("d2", "/img/a.png", "/img/a.png"))).hasSize(1);
+        store(store, new CacheKey("d1", "/caf%c3%a9 menu.html", "/caf%c3%a9 menu.html"), bytes(10, 1));
+        assertThat(store.purge("d1", List.of("/café%20menu.html"))).as("compared URL-encoded, as CloudFront does").isEqualTo(1);
         assertThat(store.dropDistribution("d1")).isEqualTo(2);
         assertThat(store.objectCount()).isEqualTo(1);
     }

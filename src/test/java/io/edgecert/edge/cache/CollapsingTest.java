@@ -27,10 +27,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.edgecert.edge.cache.Objects.bytes;
-import static io.edgecert.edge.cache.Objects.head;
-import static io.edgecert.edge.cache.Objects.key;
-import static io.edgecert.edge.cache.Objects.read;
+import static io.edgecert.edge.cache.StoreFixtures.bytes;
+import static io.edgecert.edge.cache.StoreFixtures.head;
+import static io.edgecert.edge.cache.StoreFixtures.key;
+import static io.edgecert.edge.cache.StoreFixtures.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Test material: keys, heads, bodies, and a fill made whole in one call. */
-final class Objects {
-    private Objects() {
+final class StoreFixtures {
+    private StoreFixtures() {
     }
 
     static CacheKey key(String distribution, String path) {
