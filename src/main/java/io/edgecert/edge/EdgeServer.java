@@ -148,6 +148,7 @@ public final class EdgeServer implements AutoCloseable {
         // The stages of other parts join here, one line each: .withHeaders(...), .withCache(...), .withCompress(...)
         RequestPipeline.Stages stages = RequestPipeline.Stages.NONE
                 .withHeaders(ResponseHeadersHandler::new)
+                .withCache(CacheStage.factory(cache, java.time.Clock.systemUTC()))
                 .withCompress(CompressionHandler::new);
         RequestPipeline.Context requestStages = new RequestPipeline.Context(() -> routes, origins,
                 settings.originResponseTimeout().toMillis(), this::httpsPort, accessLog, stages, Optional.of(traffic));
