@@ -63,7 +63,7 @@ final class ViewerHandler extends ChannelInboundHandlerAdapter {
                 }
             }
         }
-        if (!behavior.allowedMethods().contains(req.method().name())) {
+        if (!behavior.allows(req.method().name())) {
             OwnResponses.send(ctx, req, ErrorPages.page(ctx.alloc(), HttpResponseStatus.FORBIDDEN,
                     "The method " + req.method().name() + " is not allowed here."), false);
             return false;

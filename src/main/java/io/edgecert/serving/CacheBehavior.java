@@ -25,6 +25,16 @@ public record CacheBehavior(PathPattern pathPattern, String targetOriginId, View
     }
 
     /**
+     * Whether the behavior takes this method. Where it takes all seven of CloudFront's methods it
+     * takes extension methods too (WebDAV's PROPFIND, M-SEARCH, ...): the proxy before behaviors
+     * forwarded every method, and a distribution that allows everything keeps doing so. CloudFront
+     * answers them 403; docs/caching.md says so.
+     */
+    public boolean allows(String method) {
+        return allowedMethods.contains(method) || allowedMethods.size() == ALL_METHODS.size() && !ALL_METHODS.contains(method);
+    }
+
+    /**
      * What every distribution had before behaviors existed, and what a distribution that names
      * none gets: every method, nothing cached, every viewer header forwarded, plain HTTP
      * redirected to https.
