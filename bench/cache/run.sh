@@ -149,14 +149,19 @@ echo "== memory per cached object ($OBJECTS new 1 KB objects, each asked once ov
 for ((i = 0; i < OBJECTS; i++)); do echo "https://127.0.0.1:PORT/1k/object-$i"; done > "$work/objects.txt"
 fill() { sed "s/PORT/$1/" "$work/objects.txt" > "$work/objects-$1.txt"
   h2load -c4 -m10 -n "$OBJECTS" -H ":authority: $name" -i "$work/objects-$1.txt" 2>/dev/null | grep -E '^requests:' ; }
+stored() { curl -s "http://127.0.0.1:$api_port/metrics" | awk '/^edgecert_cache_memory_objects/ { printf "%d", $2; f = 1 } END { if (!f) printf "0" }'; }
+edge_objects0=$(stored)
 edge_heap0=$(used_heap_kb "$edge_pid"); edge_rss0=$(rss_kb "$edge_pid")
 echo "edgecert: $(fill $edge_port)"
 edge_heap1=$(used_heap_kb "$edge_pid"); edge_rss1=$(rss_kb "$edge_pid")
 nginx_rss0=$(rss_kb "$nginx_pid"); nginx_disk0=$(du -sk "$ngx/cache" | cut -f1)
 echo "nginx:    $(fill $nginx_port)"
 sleep 1; nginx_rss1=$(rss_kb "$nginx_pid"); nginx_disk1=$(du -sk "$ngx/cache" | cut -f1)
-per() { awk -v a="$1" -v b="$2" -v n="$OBJECTS" 'BEGIN { printf "%d", (b - a) * 1024 / n }'; }
-edge_heap_per=$(per "$edge_heap0" "$edge_heap1"); edge_rss_per=$(per "$edge_rss0" "$edge_rss1")
+edge_objects=$(( $(stored) - edge_objects0 )) # what the edge stored of them (its metrics), else all asked
+((edge_objects > 0)) || edge_objects=$OBJECTS
+echo "edgecert stored $edge_objects of the $OBJECTS objects (edgecert_cache_memory_objects)"
+per() { awk -v a="$1" -v b="$2" -v n="${3:-$OBJECTS}" 'BEGIN { printf "%d", (b - a) * 1024 / n }'; }
+edge_heap_per=$(per "$edge_heap0" "$edge_heap1" "$edge_objects"); edge_rss_per=$(per "$edge_rss0" "$edge_rss1" "$edge_objects")
 nginx_rss_per=$(per "$nginx_rss0" "$nginx_rss1"); nginx_disk_per=$(per "$nginx_disk0" "$nginx_disk1")
 echo "edgecert heap ${edge_heap0} -> ${edge_heap1} KB, RSS ${edge_rss0} -> ${edge_rss1} KB; nginx RSS ${nginx_rss0} -> ${nginx_rss1} KB, cache dir ${nginx_disk0} -> ${nginx_disk1} KB"
 curl -s "http://127.0.0.1:$api_port/metrics" | grep -E '^edgecert_cache_(objects|size_bytes|memory|evictions)' | head -20 > "$work/cache-metrics.txt" || true
@@ -198,7 +203,7 @@ row "hits/s, keep-alive HTTPS, 1 KB (wrk)" hit1k
 row "hits/s, keep-alive HTTPS, 100 KB (wrk)" hit100k
 row "hits/s, HTTP/2 16 conns x 10 streams, 1 KB" h2
 row "miss-heavy mix/s (9 in 10 new objects)" miss
-printf "%-44s %12s %12s\n" "heap per cached 1 KB object (B)" "$edge_heap_per" "-"
-printf "%-44s %12s %12s %8s\n" "RSS per cached 1 KB object (B)" "$edge_rss_per" "$nginx_rss_per" "$(ratio "$edge_rss_per" "$nginx_rss_per")"
+printf "%-44s %12s %12s\n" "heap per stored 1 KB object (B)" "$edge_heap_per" "-"
+printf "%-44s %12s %12s %8s\n" "RSS per stored 1 KB object (B)" "$edge_rss_per" "$nginx_rss_per" "$(ratio "$edge_rss_per" "$nginx_rss_per")"
 printf "%-44s %12s %12s\n" "disk per cached 1 KB object (B)" "-" "$nginx_disk_per"
 echo "(load figures: medians of $ROUNDS interleaved rounds, ratio = median of the rounds' ratios edgecert/nginx)"
