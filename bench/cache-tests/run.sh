@@ -28,7 +28,7 @@ while (($#)); do
     --min-required) min_required=$2; shift 2 ;;
     --min-optimal) min_optimal=$2; shift 2 ;;
     --id) test_id=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -14,7 +14,9 @@
 # proxy's (the script says which, from the Cache-Status header of a repeated request).
 #
 #   bench/cache/run.sh                 # ROUNDS=3 DURATION=10 (seconds per load run) WARMUP=10 OBJECTS=10000
-#   EDGE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/cache.jfr,settings=profile" bench/cache/run.sh
+#   PROFILE=1 bench/cache/run.sh      # a JFR profile of edgecert over the timed rounds: target/bench-cache/edge.jfr,
+#                                      # and the top frames of its CPU samples printed
+#   EDGE_JAVA_OPTS="..."               # extra JVM options for edgecert
 # Needs nginx, wrk, h2load (apt-get install -y nginx wrk nghttp2-client), openssl, curl, a JDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -136,15 +138,41 @@ measure() { # kind port round
     miss) miss_mix "$2" "$3" ;;
   esac
 }
-echo "== warm-up (${WARMUP}s of each load per server: the JVM compiles, both caches hold the hot objects)"
+echo "== warm-up (${WARMUP}s of each hit load per server: the JVM compiles, both caches hold the hot objects)"
 for port in $edge_port $nginx_port; do
   for path in /1k/hot /100k/hot; do cache_status $port $path > /dev/null; done
   DURATION=$WARMUP hits_wrk $port /1k/hot > /dev/null
   DURATION=$WARMUP hits_h2 $port > /dev/null
-  DURATION=$(( WARMUP > 1 ? WARMUP / 2 : 1 )) miss_mix $port warm > /dev/null
 done
 
+echo "== memory per cached object ($OBJECTS new 1 KB objects, each asked once over HTTP/2)"
+for ((i = 0; i < OBJECTS; i++)); do echo "https://127.0.0.1:PORT/1k/object-$i"; done > "$work/objects.txt"
+fill() { sed "s/PORT/$1/" "$work/objects.txt" > "$work/objects-$1.txt"
+  h2load -c4 -m10 -n "$OBJECTS" -H ":authority: $name" -i "$work/objects-$1.txt" 2>/dev/null | grep -E '^requests:' ; }
+stored() { curl -s "http://127.0.0.1:$api_port/metrics" | awk '/^edgecert_cache_memory_objects/ { printf "%d", $2; f = 1 } END { if (!f) printf "0" }'; }
+edge_objects0=$(stored)
+edge_heap0=$(used_heap_kb "$edge_pid"); edge_rss0=$(rss_kb "$edge_pid")
+echo "edgecert: $(fill $edge_port)"
+edge_heap1=$(used_heap_kb "$edge_pid"); edge_rss1=$(rss_kb "$edge_pid")
+nginx_rss0=$(rss_kb "$nginx_pid"); nginx_disk0=$(du -sk "$ngx/cache" | cut -f1)
+echo "nginx:    $(fill $nginx_port)"
+sleep 1; nginx_rss1=$(rss_kb "$nginx_pid"); nginx_disk1=$(du -sk "$ngx/cache" | cut -f1)
+edge_objects=$(( $(stored) - edge_objects0 )) # what the edge stored of them (its metrics), else all asked
+((edge_objects > 0)) || edge_objects=$OBJECTS
+echo "edgecert stored $edge_objects of the $OBJECTS objects (edgecert_cache_memory_objects)"
+per() { awk -v a="$1" -v b="$2" -v n="${3:-$OBJECTS}" 'BEGIN { printf "%d", (b - a) * 1024 / n }'; }
+edge_heap_per=$(per "$edge_heap0" "$edge_heap1" "$edge_objects"); edge_rss_per=$(per "$edge_rss0" "$edge_rss1" "$edge_objects")
+nginx_rss_per=$(per "$nginx_rss0" "$nginx_rss1"); nginx_disk_per=$(per "$nginx_disk0" "$nginx_disk1")
+echo "edgecert heap ${edge_heap0} -> ${edge_heap1} KB, RSS ${edge_rss0} -> ${edge_rss1} KB; nginx RSS ${nginx_rss0} -> ${nginx_rss1} KB, cache dir ${nginx_disk0} -> ${nginx_disk1} KB"
+curl -s "http://127.0.0.1:$api_port/metrics" | grep -E '^edgecert_cache_(objects|size_bytes|memory|evictions)' | head -20 > "$work/cache-metrics.txt" || true
+[[ -s $work/cache-metrics.txt ]] && { echo "edgecert cache metrics:"; cat "$work/cache-metrics.txt"; }
+
+# the miss mix only after the memory figures: it fills the edge's bounded memory tier
+echo "== warm-up of the miss mix ($(( WARMUP > 1 ? WARMUP / 2 : 1 ))s per server)"
+for port in $edge_port $nginx_port; do DURATION=$(( WARMUP > 1 ? WARMUP / 2 : 1 )) miss_mix $port warm > /dev/null; done
+
 echo "== interleaved load rounds ($ROUNDS rounds, ${DURATION}s per run)"
+[[ ${PROFILE:-0} == 1 ]] && jcmd "$edge_pid" JFR.start name=bench settings=profile > /dev/null
 kinds=(hit1k hit100k h2 miss)
 declare -A edge_runs nginx_runs ratios
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -156,22 +184,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 
-echo "== memory per cached object ($OBJECTS new 1 KB objects, each asked once over HTTP/2)"
-for ((i = 0; i < OBJECTS; i++)); do echo "https://127.0.0.1:PORT/1k/object-$i"; done > "$work/objects.txt"
-fill() { sed "s/PORT/$1/" "$work/objects.txt" > "$work/objects-$1.txt"
-  h2load -c4 -m10 -n "$OBJECTS" -H ":authority: $name" -i "$work/objects-$1.txt" 2>/dev/null | grep -E '^requests:' ; }
-edge_heap0=$(used_heap_kb "$edge_pid"); edge_rss0=$(rss_kb "$edge_pid")
-echo "edgecert: $(fill $edge_port)"
-edge_heap1=$(used_heap_kb "$edge_pid"); edge_rss1=$(rss_kb "$edge_pid")
-nginx_rss0=$(rss_kb "$nginx_pid"); nginx_disk0=$(du -sk "$ngx/cache" | cut -f1)
-echo "nginx:    $(fill $nginx_port)"
-sleep 1; nginx_rss1=$(rss_kb "$nginx_pid"); nginx_disk1=$(du -sk "$ngx/cache" | cut -f1)
-per() { awk -v a="$1" -v b="$2" -v n="$OBJECTS" 'BEGIN { printf "%d", (b - a) * 1024 / n }'; }
-edge_heap_per=$(per "$edge_heap0" "$edge_heap1"); edge_rss_per=$(per "$edge_rss0" "$edge_rss1")
-nginx_rss_per=$(per "$nginx_rss0" "$nginx_rss1"); nginx_disk_per=$(per "$nginx_disk0" "$nginx_disk1")
-echo "edgecert heap ${edge_heap0} -> ${edge_heap1} KB, RSS ${edge_rss0} -> ${edge_rss1} KB; nginx RSS ${nginx_rss0} -> ${nginx_rss1} KB, cache dir ${nginx_disk0} -> ${nginx_disk1} KB"
-curl -s "http://127.0.0.1:$api_port/metrics" | grep -E '^edgecert_(edge_)?cache' | head -20 > "$work/cache-metrics.txt" || true
-[[ -s $work/cache-metrics.txt ]] && { echo "edgecert cache metrics:"; cat "$work/cache-metrics.txt"; }
+if [[ ${PROFILE:-0} == 1 ]]; then
+  jcmd "$edge_pid" JFR.stop name=bench filename="$work/edge.jfr" > /dev/null
+  echo "== where edgecert's CPU went over the rounds (JFR execution samples by top frame; $work/edge.jfr)"
+  jfr print --events jdk.ExecutionSample --stack-depth 1 "$work/edge.jfr" \
+    | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); n[$0]++; total++ }
+           END { for (f in n) printf "%6.2f%%  %s\n", 100 * n[f] / total, f }' | sort -rn | head -25
+fi
 
 echo
 echo "== results (edgecert: $edge_mode; ${DURATION}s per load run, $(nproc) cores shared by servers, origin and load generator)"
@@ -184,7 +203,7 @@ row "hits/s, keep-alive HTTPS, 1 KB (wrk)" hit1k
 row "hits/s, keep-alive HTTPS, 100 KB (wrk)" hit100k
 row "hits/s, HTTP/2 16 conns x 10 streams, 1 KB" h2
 row "miss-heavy mix/s (9 in 10 new objects)" miss
-printf "%-44s %12s %12s\n" "heap per cached 1 KB object (B)" "$edge_heap_per" "-"
-printf "%-44s %12s %12s %8s\n" "RSS per cached 1 KB object (B)" "$edge_rss_per" "$nginx_rss_per" "$(ratio "$edge_rss_per" "$nginx_rss_per")"
+printf "%-44s %12s %12s\n" "heap per stored 1 KB object (B)" "$edge_heap_per" "-"
+printf "%-44s %12s %12s %8s\n" "RSS per stored 1 KB object (B)" "$edge_rss_per" "$nginx_rss_per" "$(ratio "$edge_rss_per" "$nginx_rss_per")"
 printf "%-44s %12s %12s\n" "disk per cached 1 KB object (B)" "-" "$nginx_disk_per"
 echo "(load figures: medians of $ROUNDS interleaved rounds, ratio = median of the rounds' ratios edgecert/nginx)"
