@@ -19,7 +19,7 @@ import static io.edgecert.cli.Table.Column.field;
  * {@code edgecert invalidations create|list|get}: drop cached objects of a distribution from every
  * edge node, CloudFront's create-invalidation, list-invalidations and get-invalidation.
  */
-@Command(name = "invalidations", description = "Drop a distribution's cached objects from every edge node.",
+@Command(name = "invalidations", mixinStandardHelpOptions = true, description = "Drop a distribution's cached objects from every edge node.",
         subcommands = {InvalidationCommands.Create.class, InvalidationCommands.ListInvalidations.class,
                 InvalidationCommands.Get.class})
 final class InvalidationCommands implements Runnable {

@@ -43,7 +43,7 @@ final class PolicyCommands {
         }
     }
 
-    @Command(name = "cache-policies", description = "Cache policies: TTLs and what goes into the cache key.",
+    @Command(name = "cache-policies", mixinStandardHelpOptions = true, description = "Cache policies: TTLs and what goes into the cache key.",
             subcommands = {ListPolicies.class, GetPolicy.class, CreatePolicy.class, UpdatePolicy.class, DeletePolicy.class})
     static final class CachePolicies extends Group {
         @Override
@@ -57,7 +57,7 @@ final class PolicyCommands {
         }
     }
 
-    @Command(name = "origin-request-policies", description = "Origin request policies: what reaches the origin beyond the cache key.",
+    @Command(name = "origin-request-policies", mixinStandardHelpOptions = true, description = "Origin request policies: what reaches the origin beyond the cache key.",
             subcommands = {ListPolicies.class, GetPolicy.class, CreatePolicy.class, UpdatePolicy.class, DeletePolicy.class})
     static final class OriginRequestPolicies extends Group {
         @Override
@@ -71,7 +71,7 @@ final class PolicyCommands {
         }
     }
 
-    @Command(name = "response-headers-policies", description = "Response headers policies: security headers, CORS, "
+    @Command(name = "response-headers-policies", mixinStandardHelpOptions = true, description = "Response headers policies: security headers, CORS, "
             + "custom headers to add or remove, Server-Timing.",
             subcommands = {ListPolicies.class, GetPolicy.class, CreatePolicy.class, UpdatePolicy.class, DeletePolicy.class})
     static final class ResponseHeadersPolicies extends Group {

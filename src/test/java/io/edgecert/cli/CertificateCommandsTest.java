@@ -188,11 +188,22 @@ class CertificateCommandsTest {
     @Test
     void everyClientCommandExplainsItself() {
         EdgecertCommand.commandLine(new CliContext(java.util.Map.of(), System.out, System.err, false, java.time.Duration.ZERO))
-                .getSubcommands().keySet().stream().filter(name -> !name.equals("serve") && !name.equals("help"))
-                .forEach(name -> {
+                .getSubcommands().entrySet().stream().filter(c -> !c.getKey().equals("serve") && !c.getKey().equals("help"))
+                .forEach(c -> {
+                    String name = c.getKey();
                     Cli.Result help = cli.run(name, "--help");
                     assertThat(help.exit()).as(name).isZero();
-                    assertThat(help.out()).as(name).startsWith("Usage: edgecert " + name).contains("--url", "--output");
+                    assertThat(help.out()).as(name).startsWith("Usage: edgecert " + name);
+                    if (c.getValue().getSubcommands().isEmpty()) {
+                        assertThat(help.out()).as(name).contains("--url", "--output");
+                    }
+                    // a group (invalidations, cache-policies, ...): each of its commands explains itself
+                    c.getValue().getSubcommands().keySet().forEach(sub -> {
+                        Cli.Result subHelp = cli.run(name, sub, "--help");
+                        assertThat(subHelp.exit()).as(name + " " + sub).isZero();
+                        assertThat(subHelp.out()).as(name + " " + sub).startsWith("Usage: edgecert " + name + " " + sub)
+                                .contains("--url", "--output");
+                    });
                 });
     }
 

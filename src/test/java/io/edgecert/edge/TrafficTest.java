@@ -1,5 +1,6 @@
 package io.edgecert.edge;
 
+import io.edgecert.testing.MutableClock;
 import io.edgecert.edge.Traffic.Cache;
 import io.edgecert.serving.TrafficSeries;
 import io.edgecert.serving.TrafficSeries.Point;
@@ -29,7 +30,7 @@ class TrafficTest {
 
     @Test
     void aRequestLandsInTheBucketOfItsMinuteAndQuarter() {
-        HandClock clock = new HandClock(START.plusSeconds(30));
+        MutableClock clock = new MutableClock(START.plusSeconds(30));
         Traffic traffic = new Traffic(clock, 2);
         traffic.record("d1", 200, 1000, Cache.HIT, 0);
         traffic.record("d1", 200, 500, Cache.MISS, 3_000_000);
@@ -57,7 +58,7 @@ class TrafficTest {
 
     @Test
     void bucketsRollOverAsTheClockMoves() {
-        HandClock clock = new HandClock(START);
+        MutableClock clock = new MutableClock(START);
         Traffic traffic = new Traffic(clock, 4);
         traffic.record("d", 200, 100, Cache.HIT, 0);
         clock.advance(Duration.ofMinutes(1));
@@ -95,7 +96,7 @@ class TrafficTest {
 
     @Test
     void aDistributionIdleForADayIsForgotten() {
-        HandClock clock = new HandClock(START);
+        MutableClock clock = new MutableClock(START);
         Traffic traffic = new Traffic(clock, 1);
         traffic.record("old", 200, 1, Cache.HIT, 0);
         traffic.record("busy", 200, 1, Cache.HIT, 0);
@@ -110,7 +111,7 @@ class TrafficTest {
 
     @Test
     void concurrentRecordingSumsExactly() throws Exception {
-        HandClock clock = new HandClock(START);
+        MutableClock clock = new MutableClock(START);
         Traffic traffic = new Traffic(clock, 8);
         int threads = 8;
         int perThread = 50_000;
@@ -165,30 +166,4 @@ class TrafficTest {
         assertThat(Cache.ofCacheStatus(null)).isEqualTo(Cache.PASS);
     }
 
-    static final class HandClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        HandClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
 }

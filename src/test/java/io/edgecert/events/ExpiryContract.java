@@ -1,5 +1,6 @@
 package io.edgecert.events;
 
+import io.edgecert.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgecert.json.Json;
 import io.edgecert.certificates.Certificate;

@@ -1,5 +1,6 @@
 package io.edgecert.edge.cache;
 
+import io.edgecert.testing.MutableClock;
 import io.edgecert.serving.CacheBehavior;
 import io.edgecert.serving.ManagedPolicies;
 import io.edgecert.serving.PathPattern;
@@ -374,30 +375,4 @@ class CacheHandlerTest {
         }
     }
 
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(long seconds) {
-            now = now.plus(Duration.ofSeconds(seconds));
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }

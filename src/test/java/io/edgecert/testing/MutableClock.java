@@ -1,4 +1,4 @@
-package io.edgecert.events;
+package io.edgecert.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,15 +8,19 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock tests move by hand: "the next day" without waiting a day. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
+    }
+
+    public void advance(long seconds) {
+        advance(Duration.ofSeconds(seconds));
     }
 
     @Override
